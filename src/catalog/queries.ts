@@ -1,0 +1,91 @@
+/**
+ * The catalog queries, as named constants. Each runs inside the gate's one READ ONLY transaction.
+ * They use only catalogs and functions present in PostgreSQL 12 to 18.
+ */
+
+/**
+ * Everything the model needs in one round trip, as JSON columns.
+ * $1: the version table's name; $2: its schema, or NULL to resolve the name through the
+ * search_path exactly as Alembic's unqualified `alembic_version` does.
+ *
+ * - user schemas: all but pg_catalog, information_schema and the toast and temporary schemas;
+ * - objects owned by an extension (pg_depend.deptype 'e') are the extension's, not the team's;
+ * - partitions are part of their parent table, so only the parent is listed;
+ * - the version table is Alembic's bookkeeping and is not a table of the schema.
+ */
+export const CATALOG_QUERY = `
+WITH user_namespace AS (
+  SELECT oid, nspname
+  FROM pg_catalog.pg_namespace
+  WHERE nspname NOT IN ('pg_catalog', 'information_schema')
+    AND nspname NOT LIKE 'pg\\_toast%'
+    AND nspname NOT LIKE 'pg\\_temp\\_%'
+),
+extension_member AS (
+  SELECT classid, objid
+  FROM pg_catalog.pg_depend
+  WHERE deptype = 'e' /* member of an extension */
+),
+version_table AS (
+  SELECT CASE WHEN $2::text IS NULL
+              THEN pg_catalog.to_regclass(pg_catalog.quote_ident($1::text))
+              ELSE pg_catalog.to_regclass(pg_catalog.quote_ident($2::text) || '.' || pg_catalog.quote_ident($1::text))
+         END AS oid
+)
+SELECT
+  pg_catalog.current_setting('server_version') AS server_version,
+  pg_catalog.current_setting('server_version_num')::int AS server_version_num,
+  pg_catalog.current_database() AS database_name,
+  (
+    SELECT pg_catalog.json_build_object('schema', n.nspname, 'name', c.relname)
+    FROM pg_catalog.pg_class c
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+    WHERE c.oid = (SELECT oid FROM version_table)
+  ) AS version_table,
+  (
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+             'schema', n.nspname,
+             'name', t.typname,
+             'labels', COALESCE((SELECT pg_catalog.json_agg(e.enumlabel ORDER BY e.enumsortorder)
+                                 FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid), '[]'::json)
+           ) ORDER BY n.nspname, t.typname), '[]'::json)
+    FROM pg_catalog.pg_type t
+    JOIN user_namespace n ON n.oid = t.typnamespace
+    WHERE t.typtype = 'e' /* enum */
+      AND NOT EXISTS (SELECT 1 FROM extension_member m
+                      WHERE m.classid = 'pg_catalog.pg_type'::regclass AND m.objid = t.oid)
+  ) AS enums,
+  (
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
+             'schema', n.nspname,
+             'name', c.relname,
+             'enumColumns', COALESCE((
+               SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
+                        'name', a.attname,
+                        'typeSchema', en.nspname,
+                        'typeName', et.typname,
+                        'isArray', at.typtype <> 'e'
+                      ) ORDER BY a.attnum)
+               FROM pg_catalog.pg_attribute a
+               JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
+               -- the enum itself, or the element type of an array column
+               JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN at.typtype = 'e' THEN at.oid ELSE at.typelem END
+               JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace
+               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                 AND et.typtype = 'e' /* enum */
+             ), '[]'::json)
+           ) ORDER BY n.nspname, c.relname), '[]'::json)
+    FROM pg_catalog.pg_class c
+    JOIN user_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */)
+      AND NOT c.relispartition
+      AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)
+      AND NOT EXISTS (SELECT 1 FROM extension_member m
+                      WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid)
+  ) AS tables
+`;
+
+/** The revisions stamped in the version table; the relation name is quoted by the caller. */
+export function versionRowsQuery(qualifiedTable: string): string {
+  return `SELECT version_num FROM ${qualifiedTable} ORDER BY version_num`;
+}

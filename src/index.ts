@@ -1,0 +1,26 @@
+/**
+ * schema-gate's library API: everything the CLI uses, with typed results. Nothing here prints or
+ * exits; failures are thrown as GateError subclasses that carry their exit code.
+ */
+export { check, isSafe, summarize } from './check.js';
+export type { CheckOptions, CheckResult, DatabaseReport, FindingSummary } from './check.js';
+export { snapshot } from './snapshot.js';
+export type { SnapshotOptions, SnapshotResult } from './snapshot.js';
+export { loadManifest, parseManifest, manifestFromState } from './manifest/load.js';
+export type { Manifest, ManifestDocument } from './manifest/load.js';
+export { introspect, introspectWithClient } from './catalog/introspect.js';
+export type { CatalogSnapshot, VersionTableOptions, VersionTableState } from './catalog/introspect.js';
+export { connect, redactUrl, DEFAULT_CONNECTION_OPTIONS } from './catalog/connection.js';
+export type { ConnectionOptions } from './catalog/connection.js';
+export { compareStates, diffLabels } from './model/compare.js';
+export type { SchemaDiff, EnumLabelDiff, LabelMove } from './model/compare.js';
+export { createSchemaState, EMPTY_SCHEMA_STATE } from './model/schema-state.js';
+export type { SchemaState, EnumType, Table, EnumColumn } from './model/schema-state.js';
+export { parseQualifiedName, formatQualifiedName } from './model/names.js';
+export type { QualifiedName } from './model/names.js';
+export { RULES, runRules } from './rules/index.js';
+export type { Finding, Severity, Rule, RuleMeta, RuleContext } from './rules/index.js';
+export { formatResult, formatJson, formatText, FORMATS } from './report/index.js';
+export type { Format } from './report/index.js';
+export { ExitCode, GateError, InputError, DatabaseError } from './errors.js';
+export { VERSION } from './version.js';

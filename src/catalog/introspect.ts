@@ -43,13 +43,9 @@ export function quoteIdentifier(identifier: string): string {
   return `"${identifier.replace(/"/g, '""')}"`;
 }
 
-/**
- * Reads the catalog through an open client, inside one READ ONLY, REPEATABLE READ transaction so
- * that all queries see one snapshot and none can write. Errors propagate as pg errors.
- */
+/** Reads the catalog through an open client, inside `withReadOnlySnapshot`. Errors propagate as pg errors. */
 export async function introspectWithClient(client: pg.Client, versionTable: VersionTableOptions = {}): Promise<CatalogSnapshot> {
-  await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-  try {
+  return withReadOnlySnapshot(client, async () => {
     const { rows } = await client.query<CatalogRow>(CATALOG_QUERY, [versionTable.name ?? 'alembic_version', versionTable.schema ?? null]);
     const row = rows[0]!;
     let versionTableState: VersionTableState | null = null;
@@ -77,6 +73,17 @@ export async function introspectWithClient(client: pg.Client, versionTable: Vers
       databaseName: row.database_name,
       versionTable: versionTableState,
     });
+  });
+}
+
+/**
+ * Runs `body` inside one READ ONLY, REPEATABLE READ transaction, then rolls it back: every query
+ * sees the same snapshot, and PostgreSQL itself refuses any write (25006), whatever `body` does.
+ */
+export async function withReadOnlySnapshot<T>(client: pg.Client, body: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    return await body();
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);
   }

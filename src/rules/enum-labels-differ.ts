@@ -7,13 +7,16 @@ function list(labels: readonly string[]): string {
   return labels.map((label) => JSON.stringify(label)).join(', ');
 }
 
-/** `ALTER TYPE … ADD VALUE` statements that put each missing label where the manifest has it. */
+/**
+ * `ALTER TYPE … ADD VALUE` statements that put each missing label where the manifest has it. They
+ * run in manifest order, so each label can follow the one before it, which exists by then.
+ */
 function addValueStatements(diff: EnumLabelDiff): string[] {
   return diff.missing.map((label) => {
     const index = diff.expected.indexOf(label);
-    const before = diff.expected.slice(0, index).reverse().find((candidate) => diff.actual.includes(candidate));
-    const after = diff.expected.slice(index + 1).find((candidate) => diff.actual.includes(candidate));
-    const position = before !== undefined ? ` AFTER ${sqlLiteral(before)}` : after !== undefined ? ` BEFORE ${sqlLiteral(after)}` : '';
+    const previous = index > 0 ? diff.expected[index - 1] : undefined;
+    const next = diff.expected.slice(index + 1).find((candidate) => diff.actual.includes(candidate));
+    const position = previous !== undefined ? ` AFTER ${sqlLiteral(previous)}` : next !== undefined ? ` BEFORE ${sqlLiteral(next)}` : '';
     return `ALTER TYPE ${sqlName(diff.enumType)} ADD VALUE ${sqlLiteral(label)}${position}`;
   });
 }

@@ -55,6 +55,13 @@ describe('drift rules', () => {
     expect(finding?.hint).toContain("ALTER TYPE p ADD VALUE 'b' AFTER 'a'");
   });
 
+  it('enum-labels-differ: chains the ADD VALUE statements so that the order comes out as the manifest says', () => {
+    const [finding] = findings({ enums: [enumType('p', ['new0', 'a', 'x', 'y', 'b'])] }, { enums: [enumType('p', ['a', 'b'])] });
+    expect(finding?.hint).toContain(
+      "ALTER TYPE p ADD VALUE 'new0' BEFORE 'a'; ALTER TYPE p ADD VALUE 'x' AFTER 'a'; ALTER TYPE p ADD VALUE 'y' AFTER 'x'",
+    );
+  });
+
   it('enum-labels-differ: names extra labels', () => {
     const [finding] = findings({ enums: [enumType('p', ['a'])] }, { enums: [enumType('p', ['a', 'z'])] });
     expect(finding?.message).toContain('unexpected "z"');

@@ -11,10 +11,13 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** Whether testcontainers finds a container runtime; our machines have none, CI's neither. */
+/**
+ * Whether testcontainers finds a container runtime; our machines have none, CI's neither. Only
+ * "no runtime" means no: a testcontainers that cannot even load is a broken install and fails.
+ */
 async function containerRuntimeAnswers(): Promise<boolean> {
+  const { getContainerRuntimeClient } = await import('testcontainers');
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
     await Promise.race([getContainerRuntimeClient(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 5000))]);
     return true;
   } catch {

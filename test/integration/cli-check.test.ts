@@ -1,4 +1,5 @@
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
@@ -157,6 +158,20 @@ describe('schema-gate check against a real database', () => {
   });
 });
 
+describe('help and version', () => {
+  it('prints the version and help with examples and exit codes', async () => {
+    const version = await runCli(['--version']);
+    expect(version.code).toBe(0);
+    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    for (const command of ['check', 'snapshot']) {
+      const help = await runCli([command, '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toContain('Examples:');
+    }
+    expect((await runCli(['check', '--help'])).stdout).toContain('Exit codes: 0 safe to migrate');
+  });
+});
+
 describe('schema-gate snapshot', () => {
   it('writes a manifest that check then passes on the same database (--strict)', async () => {
     await db.sql(`${INCIDENT_SQL} CREATE TYPE "PlatformType" AS ENUM ('x'); CREATE SCHEMA "odd.schema"; CREATE TABLE "odd.schema"."Items" (id int);
@@ -253,6 +268,35 @@ describe('exit codes for bad input and unreachable databases', () => {
     const result = await runCli(['check', '--manifest', file, '--database-url', url.toString()]);
     expect(result.code).toBe(3);
     expect(result.stderr).toMatch(/cannot connect to 127\.0\.0\.1:\d+\/nowhere: database does not exist/);
+  });
+
+  it('exits 3 when the server accepts but never answers, after --connect-timeout', async () => {
+    const sockets: import('node:net').Socket[] = [];
+    const silent: Server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    try {
+      const file = await manifestFile(INCIDENT_MANIFEST);
+      const result = await runCli(['check', '--manifest', file, '--database-url', `postgres://app:pw@127.0.0.1:${port}/app`, '--connect-timeout', '1']);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toMatch(new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}/app: timed out`));
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
+  it('follows sslmode as libpq does: disable connects in clear, require fails on a server without SSL', async () => {
+    await db.sql(INCIDENT_SQL);
+    const file = await manifestFile(INCIDENT_MANIFEST);
+    const clear = new URL(db.url);
+    clear.searchParams.set('sslmode', 'disable');
+    expect((await runCli(['check', '--manifest', file, '--database-url', clear.toString()])).code).toBe(0);
+    const required = new URL(db.url);
+    required.searchParams.set('sslmode', 'require');
+    const result = await runCli(['check', '--manifest', file, '--database-url', required.toString()]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/does not support SSL/);
   });
 
   it('exits 2 on a URL that is not a PostgreSQL URL, without echoing its password', async () => {

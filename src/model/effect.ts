@@ -1,0 +1,91 @@
+import type { QualifiedName } from './names.js';
+
+/** Where a statement of a migration stands. */
+export interface SourceLocation {
+  readonly file: string;
+  /** 1-based. */
+  readonly line: number;
+}
+
+/**
+ * What protects a create (or drop) from failing when the object already exists (or does not).
+ * Every guard compares names only, never definitions: a guarded create over an existing type with
+ * other labels is skipped silently, which the simulation reports as drift.
+ */
+export type Guard =
+  /** No guard: the statement fails if the object exists (create) or is missing (alter/drop). */
+  | { readonly kind: 'none' }
+  /** SQL `IF NOT EXISTS` / `IF EXISTS`. */
+  | { readonly kind: 'if-exists-clause' }
+  /** SQLAlchemy `checkfirst=True` (or a `.create(bind)` whose default is checkfirst). */
+  | { readonly kind: 'checkfirst' }
+  /** A PL/pgSQL `EXCEPTION WHEN <conditions>` handler around the statement. */
+  | { readonly kind: 'exception-handler'; readonly conditions: readonly string[] }
+  /**
+   * A lookup before the statement (`IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'x')`,
+   * `inspector.get_table_names()`, `has_table`, `dialect.has_type`). `schemaAware` is false when it
+   * matches the name in any schema, as the usual pg_type lookup does.
+   */
+  | { readonly kind: 'existence-check'; readonly source: string; readonly schemaAware: boolean };
+
+interface EffectBase {
+  readonly location: SourceLocation;
+  readonly guard: Guard;
+  /** Inside `op.get_context().autocommit_block()`: committed at once, outside the run's transaction. */
+  readonly autocommit?: boolean;
+}
+
+/** What one statement of a migration does to a SchemaState. */
+export type Effect =
+  | (EffectBase & {
+      readonly kind: 'create-enum';
+      readonly name: QualifiedName;
+      readonly labels: readonly string[];
+      /**
+       * How the type is created: plain SQL; SQLAlchemy's implicit CREATE TYPE for an Enum column of
+       * `op.create_table` (emitted at most once per `alembic upgrade` run for a name); or an explicit
+       * `Enum(...).create(bind)`.
+       */
+      readonly via: 'sql' | 'create-table' | 'enum-create';
+    })
+  | (EffectBase & { readonly kind: 'drop-enum'; readonly name: QualifiedName; readonly cascade: boolean })
+  | (EffectBase & { readonly kind: 'rename-enum'; readonly name: QualifiedName; readonly newName: string })
+  | (EffectBase & { readonly kind: 'set-enum-schema'; readonly name: QualifiedName; readonly newSchema: string })
+  | (EffectBase & {
+      readonly kind: 'add-enum-value';
+      readonly name: QualifiedName;
+      readonly label: string;
+      readonly before?: string;
+      readonly after?: string;
+      /** `ADD VALUE IF NOT EXISTS`. */
+      readonly ifNotExists: boolean;
+    })
+  | (EffectBase & { readonly kind: 'rename-enum-value'; readonly name: QualifiedName; readonly label: string; readonly newLabel: string })
+  | (EffectBase & {
+      readonly kind: 'create-table';
+      readonly name: QualifiedName;
+      /** Columns typed with an enum; their types must exist (SQL) or are created first (create-table). */
+      readonly enumColumns: readonly { readonly name: string; readonly enumType: QualifiedName; readonly isArray: boolean }[];
+    })
+  | (EffectBase & { readonly kind: 'drop-table'; readonly name: QualifiedName; readonly cascade: boolean })
+  | (EffectBase & { readonly kind: 'rename-table'; readonly name: QualifiedName; readonly newName: string })
+  | (EffectBase & {
+      readonly kind: 'add-column';
+      readonly table: QualifiedName;
+      readonly column: string;
+      /** The enum type of the column, when it has one (`op.add_column` never creates it). */
+      readonly enumType?: QualifiedName;
+      readonly isArray?: boolean;
+    })
+  | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly column: string; readonly enumType: QualifiedName })
+  /** A statement that uses an enum label as a value (INSERT/UPDATE/DEFAULT/cast): 55P04 if added in this run. */
+  | (EffectBase & { readonly kind: 'use-enum-label'; readonly name?: QualifiedName; readonly label: string })
+  /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */
+  | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
+  /** What cannot be understood statically; never silently dropped. */
+  | (EffectBase & { readonly kind: 'unknown'; readonly reason: string });
+
+export type EffectKind = Effect['kind'];
+
+/** The guard of an unguarded statement. */
+export const NO_GUARD: Guard = Object.freeze({ kind: 'none' });

@@ -28,6 +28,15 @@ export type Guard =
    */
   | { readonly kind: 'existence-check'; readonly source: string; readonly schemaAware: boolean };
 
+/** A column whose type is, or may be, an enum. */
+export interface ColumnType {
+  readonly name: string;
+  readonly enumType: QualifiedName;
+  readonly isArray: boolean;
+  /** True when the statement itself says the type is an enum (SQLAlchemy `Enum`), false for a bare SQL type name. */
+  readonly knownEnum: boolean;
+}
+
 interface EffectBase {
   readonly location: SourceLocation;
   readonly guard: Guard;
@@ -64,20 +73,22 @@ export type Effect =
   | (EffectBase & {
       readonly kind: 'create-table';
       readonly name: QualifiedName;
-      /** Columns typed with an enum; their types must exist (SQL) or are created first (create-table). */
-      readonly enumColumns: readonly { readonly name: string; readonly enumType: QualifiedName; readonly isArray: boolean }[];
+      /**
+       * Columns typed with an enum, or with a user-defined type that may be one (SQL does not say):
+       * the simulation treats a `knownEnum: false` type as an enum only if the state has an enum of
+       * that name, since it may be a domain, a composite or an extension's type.
+       */
+      readonly enumColumns: readonly ColumnType[];
     })
   | (EffectBase & { readonly kind: 'drop-table'; readonly name: QualifiedName; readonly cascade: boolean })
   | (EffectBase & { readonly kind: 'rename-table'; readonly name: QualifiedName; readonly newName: string })
   | (EffectBase & {
       readonly kind: 'add-column';
       readonly table: QualifiedName;
-      readonly column: string;
-      /** The enum type of the column, when it has one (`op.add_column` never creates it). */
-      readonly enumType?: QualifiedName;
-      readonly isArray?: boolean;
+      /** The (possible) enum type of the column; `op.add_column` never creates it. */
+      readonly columnType?: ColumnType;
     })
-  | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly column: string; readonly enumType: QualifiedName })
+  | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly columnType: ColumnType })
   /** A statement that uses an enum label as a value (INSERT/UPDATE/DEFAULT/cast): 55P04 if added in this run. */
   | (EffectBase & { readonly kind: 'use-enum-label'; readonly name?: QualifiedName; readonly label: string })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */

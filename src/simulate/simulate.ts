@@ -1,0 +1,509 @@
+import type { ColumnType, Effect, Guard } from '../model/effect.js';
+import { nameKey, type QualifiedName } from '../model/names.js';
+import { createSchemaState, type EnumColumn, type SchemaState } from '../model/schema-state.js';
+
+/** One pending revision and what its `upgrade()` does, in statement order. */
+export interface PendingMigration {
+  readonly revision: string;
+  readonly file: string;
+  readonly effects: readonly Effect[];
+}
+
+/** How `alembic upgrade` runs; both come from the project's env.py, which a static tool cannot see. */
+export interface SimulationOptions {
+  /** env.py's `transaction_per_migration`; off by default, so the whole run is one transaction. */
+  readonly transactionPerMigration?: boolean;
+  /** `server_version_num` of the target; unknown offline. Below 120000, ADD VALUE cannot run in a transaction. */
+  readonly serverVersionNum?: number;
+}
+
+/** Who made an object: the database as it was, or a statement earlier in this run. */
+export type Origin =
+  | { readonly kind: 'database' }
+  | { readonly kind: 'migration'; readonly revision: string; readonly file: string; readonly line: number; readonly via: string };
+
+/**
+ * Something the simulation noticed. `fails` events are statements PostgreSQL would reject (the
+ * upgrade stops there and rolls back); the others let the upgrade pass but matter.
+ */
+export type SimulationEvent = {
+  readonly revision: string;
+  readonly file: string;
+  readonly line: number;
+  readonly effect: Effect;
+  /** The object concerned, as the manifest writes names. */
+  readonly object?: QualifiedName;
+} & (
+  | {
+      /** CREATE of an existing type or table without a guard that covers it. */
+      readonly kind: 'create-existing';
+      readonly fails: true;
+      readonly sqlstate: '42710' | '42P07';
+      readonly objectType: 'enum' | 'table' | 'type';
+      readonly existing: Origin;
+    }
+  | {
+      /**
+       * A second creation of the same enum in one run that SQLAlchemy's per-run memo swallowed:
+       * safe while both revisions are pending together, fatal once the first was applied earlier.
+       */
+      readonly kind: 'created-twice-masked';
+      readonly fails: false;
+      readonly existing: Origin;
+      readonly labelsDiffer: boolean;
+      readonly firstLabels: readonly string[];
+      readonly labels: readonly string[];
+    }
+  | {
+      /** A guarded create skipped because a same-named object exists; `labelsDiffer` means silent drift. */
+      readonly kind: 'guarded-create-skipped';
+      readonly fails: false;
+      readonly objectType: 'enum' | 'table';
+      readonly guard: Guard;
+      readonly existing: Origin;
+      readonly labelsDiffer: boolean;
+      readonly existingLabels?: readonly string[];
+      readonly labels?: readonly string[];
+      /** The guard matched an object of that name in another schema; the create never happened. */
+      readonly satisfiedBySchema?: string;
+    }
+  | { readonly kind: 'add-existing-label'; readonly fails: true; readonly sqlstate: '42710'; readonly label: string }
+  | {
+      readonly kind: 'missing-object';
+      readonly fails: true;
+      readonly sqlstate: '42704' | '42P01';
+      readonly objectType: 'enum' | 'table';
+      /** Whether it was dropped or renamed earlier in this run (else: it never existed). */
+      readonly removedInRun?: { readonly revision: string; readonly line: number };
+    }
+  | { readonly kind: 'missing-label'; readonly fails: true; readonly sqlstate: '22023' | '22P02'; readonly label: string }
+  | {
+      /** A label added by ADD VALUE and used in the same transaction (55P04 unsafe use of new value). */
+      readonly kind: 'unsafe-new-label-use';
+      readonly fails: boolean;
+      readonly sqlstate: '55P04';
+      readonly label: string;
+      readonly addedAt: { readonly revision: string; readonly line: number };
+    }
+  | { readonly kind: 'add-value-in-transaction'; readonly fails: true; readonly sqlstate: '25001' }
+  | { readonly kind: 'drop-enum-in-use'; readonly fails: true; readonly sqlstate: '2BP01'; readonly usedBy: readonly string[] }
+  | { readonly kind: 'invalid-sql'; readonly fails: true; readonly message: string }
+  | { readonly kind: 'unknown'; readonly fails: false; readonly reason: string }
+);
+
+/** The outcome of a simulated `alembic upgrade`. */
+export interface SimulationResult {
+  readonly events: readonly SimulationEvent[];
+  /** Whether PostgreSQL would reject a statement, so that `alembic upgrade` exits non-zero. */
+  readonly fails: boolean;
+  /**
+   * The schema after the run as it would really end: on failure, the state rolled back to the last
+   * commit (the start of the run, or of the failing revision with transaction_per_migration).
+   */
+  readonly finalState: SchemaState;
+  /** The schema if every statement had run, failures skipped: what the migrations intend. */
+  readonly intendedState: SchemaState;
+  /** The revisions that would be committed. */
+  readonly appliedRevisions: readonly string[];
+}
+
+/** A mutable enum of the working schema, with who made it. */
+interface EnumEntry {
+  schema: string;
+  name: string;
+  labels: readonly string[];
+  origin: Origin;
+}
+
+/** A mutable table of the working schema, with who made it. */
+interface TableEntry {
+  schema: string;
+  name: string;
+  enumColumns: readonly EnumColumn[];
+  origin: Origin;
+}
+
+/** A working copy of the schema that statements change in place. */
+class WorkingSchema {
+  readonly enums = new Map<string, EnumEntry>();
+  readonly tables = new Map<string, TableEntry>();
+
+  static from(state: SchemaState): WorkingSchema {
+    const schema = new WorkingSchema();
+    for (const [key, value] of state.enums) schema.enums.set(key, { ...value, labels: [...value.labels], origin: { kind: 'database' } });
+    for (const [key, value] of state.tables) schema.tables.set(key, { ...value, enumColumns: [...value.enumColumns], origin: { kind: 'database' } });
+    return schema;
+  }
+
+  clone(): WorkingSchema {
+    const copy = new WorkingSchema();
+    for (const [key, value] of this.enums) copy.enums.set(key, { ...value, labels: [...value.labels] });
+    for (const [key, value] of this.tables) copy.tables.set(key, { ...value, enumColumns: [...value.enumColumns] });
+    return copy;
+  }
+
+  toState(): SchemaState {
+    return createSchemaState(
+      [...this.enums.values()].map(({ schema, name, labels }) => ({ schema, name, labels })),
+      [...this.tables.values()].map(({ schema, name, enumColumns }) => ({ schema, name, enumColumns })),
+    );
+  }
+
+  /** Any type of that name in any schema: what `SELECT … FROM pg_type WHERE typname = 'x'` finds (tables have a row type). */
+  typeNamedAnywhere(name: string): { schema: string; origin: Origin } | undefined {
+    for (const entry of [...this.enums.values(), ...this.tables.values()]) if (entry.name === name) return entry;
+    return undefined;
+  }
+
+  /** Columns whose type is this enum, as `table.column`. */
+  usersOf(enumName: QualifiedName): string[] {
+    const key = nameKey(enumName);
+    return [...this.tables.values()].flatMap((table) =>
+      table.enumColumns.filter((column) => nameKey(column.enumType) === key).map((column) => `${table.name}.${column.name}`),
+    );
+  }
+}
+
+/** What one transaction has done that matters for 55P04: enums it created and labels it added. */
+class Transaction {
+  readonly createdEnums = new Set<string>();
+  readonly addedLabels = new Map<string, Map<string, { revision: string; line: number }>>();
+
+  addedLabel(enumKey: string, label: string): { revision: string; line: number } | undefined {
+    if (this.createdEnums.has(enumKey)) return undefined; // values of a type created in this transaction are safe
+    return this.addedLabels.get(enumKey)?.get(label);
+  }
+}
+
+/** Whether a guard keeps a create from failing on an existing object of the same name. */
+function guardCoversExisting(guard: Guard, sqlstate: '42710' | '42P07'): boolean {
+  switch (guard.kind) {
+    case 'none':
+      return false;
+    case 'exception-handler':
+      return guard.conditions.some(
+        (condition) => condition === 'others' || (sqlstate === '42710' ? condition === 'duplicate_object' : condition === 'duplicate_table'),
+      );
+    default:
+      return true;
+  }
+}
+
+/** Whether a guard makes an ALTER/DROP of a missing object a no-op. */
+function guardCoversMissing(guard: Guard): boolean {
+  return guard.kind === 'if-exists-clause' || guard.kind === 'existence-check' || (guard.kind === 'exception-handler' && guard.conditions.length > 0);
+}
+
+function sameLabels(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((label, index) => label === b[index]);
+}
+
+/**
+ * Simulates `alembic upgrade` of the pending migrations on a starting state (the live schema, or
+ * an empty one offline), statement by statement, with Alembic's transaction and SQLAlchemy's
+ * per-run semantics (see DESIGN.md). A statement PostgreSQL would reject is recorded and skipped, so
+ * that one run reports every problem, not only the first.
+ */
+export function simulate(start: SchemaState, pending: readonly PendingMigration[], options: SimulationOptions = {}): SimulationResult {
+  const schema = WorkingSchema.from(start);
+  const events: SimulationEvent[] = [];
+  /** SQLAlchemy emits the implicit CREATE TYPE of an Enum column once per run and name. */
+  const createTableMemo = new Map<string, Origin & { kind: 'migration' }>();
+  const removedInRun = new Map<string, { revision: string; line: number }>();
+  let transaction = new Transaction();
+  let committed = schema.clone();
+  const appliedRevisions: string[] = [];
+  let failedAt: number | undefined;
+
+  pending.forEach((migration, migrationIndex) => {
+    const here = (effect: Effect) => ({ revision: migration.revision, file: migration.file, line: effect.location.line, effect });
+    const fail = (event: SimulationEvent): void => {
+      events.push(event);
+      failedAt ??= migrationIndex;
+    };
+    const origin = (effect: Effect, via: string): Origin & { kind: 'migration' } => ({
+      kind: 'migration',
+      revision: migration.revision,
+      file: migration.file,
+      line: effect.location.line,
+      via,
+    });
+
+    /** Checks that a column's type exists; returns the enum column to record, or undefined. */
+    const resolveColumnType = (effect: Effect, column: ColumnType): EnumColumn | undefined => {
+      const key = nameKey(column.enumType);
+      if (schema.enums.has(key)) return { name: column.name, enumType: column.enumType, isArray: column.isArray };
+      const removed = removedInRun.get(key);
+      if (column.knownEnum || removed) {
+        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'enum', object: column.enumType, ...(removed ? { removedInRun: removed } : {}) });
+      }
+      return undefined;
+    };
+
+    const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => {
+      const entry = schema.enums.get(nameKey(name));
+      if (!entry && !guardCoversMissing(effect.guard)) {
+        const removed = removedInRun.get(nameKey(name));
+        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'enum', object: name, ...(removed ? { removedInRun: removed } : {}) });
+      }
+      return entry;
+    };
+
+    const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => {
+      const entry = schema.tables.get(nameKey(name));
+      if (!entry && !guardCoversMissing(effect.guard)) {
+        const removed = removedInRun.get(nameKey(name));
+        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42P01', objectType: 'table', object: name, ...(removed ? { removedInRun: removed } : {}) });
+      }
+      return entry;
+    };
+
+    const commit = (): void => {
+      transaction = new Transaction();
+      if (failedAt === undefined) committed = schema.clone(); // nothing commits after the failing statement
+    };
+
+    for (const effect of migration.effects) {
+      if (effect.autocommit) commit(); // autocommit_block() commits what came before it
+      applyEffect(effect);
+      if (effect.autocommit) commit();
+    }
+    if (failedAt === undefined) appliedRevisions.push(migration.revision);
+    if (options.transactionPerMigration && failedAt === undefined) commit();
+
+    function applyEffect(effect: Effect): void {
+      switch (effect.kind) {
+        case 'create-enum': {
+          const key = nameKey(effect.name);
+          const existing = schema.enums.get(key);
+          if (effect.via === 'create-table') {
+            const first = createTableMemo.get(key);
+            if (first) {
+              const labelsOfFirst = existing?.labels ?? [];
+              events.push({
+                ...here(effect),
+                kind: 'created-twice-masked',
+                fails: false,
+                object: effect.name,
+                existing: first,
+                labelsDiffer: !sameLabels(labelsOfFirst, effect.labels),
+                firstLabels: labelsOfFirst,
+                labels: effect.labels,
+              });
+              return;
+            }
+            createTableMemo.set(key, origin(effect, 'create-table'));
+          }
+          const clash = existing ?? schema.tables.get(key);
+          if (clash) {
+            if (!guardCoversExisting(effect.guard, '42710')) {
+              fail({ ...here(effect), kind: 'create-existing', fails: true, sqlstate: '42710', objectType: existing ? 'enum' : 'type', object: effect.name, existing: clash.origin });
+              return;
+            }
+            events.push({
+              ...here(effect),
+              kind: 'guarded-create-skipped',
+              fails: false,
+              objectType: 'enum',
+              object: effect.name,
+              guard: effect.guard,
+              existing: clash.origin,
+              labelsDiffer: existing ? !sameLabels(existing.labels, effect.labels) : true,
+              ...(existing ? { existingLabels: existing.labels } : {}),
+              labels: effect.labels,
+            });
+            return;
+          }
+          if (effect.guard.kind === 'existence-check' && !effect.guard.schemaAware) {
+            const elsewhere = schema.typeNamedAnywhere(effect.name.name);
+            if (elsewhere) {
+              events.push({
+                ...here(effect),
+                kind: 'guarded-create-skipped',
+                fails: false,
+                objectType: 'enum',
+                object: effect.name,
+                guard: effect.guard,
+                existing: elsewhere.origin,
+                labelsDiffer: true,
+                labels: effect.labels,
+                satisfiedBySchema: elsewhere.schema,
+              });
+              return;
+            }
+          }
+          schema.enums.set(key, { ...effect.name, labels: [...effect.labels], origin: origin(effect, effect.via) });
+          transaction.createdEnums.add(key);
+          removedInRun.delete(key);
+          return;
+        }
+        case 'drop-enum': {
+          const entry = requireEnum(effect, effect.name);
+          if (!entry) return;
+          const users = schema.usersOf(effect.name);
+          if (users.length > 0 && !effect.cascade) {
+            fail({ ...here(effect), kind: 'drop-enum-in-use', fails: true, sqlstate: '2BP01', object: effect.name, usedBy: users });
+            return;
+          }
+          const key = nameKey(effect.name);
+          for (const table of schema.tables.values()) table.enumColumns = table.enumColumns.filter((column) => nameKey(column.enumType) !== key);
+          schema.enums.delete(key);
+          removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
+          return;
+        }
+        case 'rename-enum':
+        case 'set-enum-schema': {
+          const entry = requireEnum(effect, effect.name);
+          if (!entry) return;
+          const target = effect.kind === 'rename-enum' ? { schema: effect.name.schema, name: effect.newName } : { schema: effect.newSchema, name: effect.name.name };
+          const targetKey = nameKey(target);
+          const clash = schema.enums.get(targetKey) ?? schema.tables.get(targetKey);
+          if (clash) {
+            fail({ ...here(effect), kind: 'create-existing', fails: true, sqlstate: '42710', objectType: 'type', object: target, existing: clash.origin });
+            return;
+          }
+          const oldKey = nameKey(effect.name);
+          schema.enums.delete(oldKey);
+          schema.enums.set(targetKey, { ...entry, ...target });
+          for (const table of schema.tables.values()) {
+            table.enumColumns = table.enumColumns.map((column) => (nameKey(column.enumType) === oldKey ? { ...column, enumType: target } : column));
+          }
+          removedInRun.set(oldKey, { revision: migration.revision, line: effect.location.line });
+          return;
+        }
+        case 'add-enum-value': {
+          const entry = requireEnum(effect, effect.name);
+          if (!entry) return;
+          if (!effect.autocommit && options.serverVersionNum !== undefined && options.serverVersionNum < 120000) {
+            fail({ ...here(effect), kind: 'add-value-in-transaction', fails: true, sqlstate: '25001', object: effect.name });
+            return;
+          }
+          if (entry.labels.includes(effect.label)) {
+            if (!effect.ifNotExists && !guardCoversExisting(effect.guard, '42710')) {
+              fail({ ...here(effect), kind: 'add-existing-label', fails: true, sqlstate: '42710', object: effect.name, label: effect.label });
+            }
+            return;
+          }
+          const anchor = effect.before ?? effect.after;
+          if (anchor !== undefined && !entry.labels.includes(anchor)) {
+            fail({ ...here(effect), kind: 'missing-label', fails: true, sqlstate: '22023', object: effect.name, label: anchor });
+            return;
+          }
+          const labels = [...entry.labels];
+          if (effect.before !== undefined) labels.splice(labels.indexOf(effect.before), 0, effect.label);
+          else if (effect.after !== undefined) labels.splice(labels.indexOf(effect.after) + 1, 0, effect.label);
+          else labels.push(effect.label);
+          entry.labels = labels;
+          const key = nameKey(effect.name);
+          if (!effect.autocommit) {
+            const added = transaction.addedLabels.get(key) ?? new Map<string, { revision: string; line: number }>();
+            added.set(effect.label, { revision: migration.revision, line: effect.location.line });
+            transaction.addedLabels.set(key, added);
+          }
+          return;
+        }
+        case 'rename-enum-value': {
+          const entry = requireEnum(effect, effect.name);
+          if (!entry) return;
+          if (!entry.labels.includes(effect.label)) {
+            fail({ ...here(effect), kind: 'missing-label', fails: true, sqlstate: '22023', object: effect.name, label: effect.label });
+            return;
+          }
+          if (entry.labels.includes(effect.newLabel)) {
+            fail({ ...here(effect), kind: 'add-existing-label', fails: true, sqlstate: '42710', object: effect.name, label: effect.newLabel });
+            return;
+          }
+          entry.labels = entry.labels.map((label) => (label === effect.label ? effect.newLabel : label));
+          return;
+        }
+        case 'use-enum-label': {
+          if (effect.name) {
+            const entry = schema.enums.get(nameKey(effect.name));
+            if (!entry) return; // the statement's other checks report a missing type
+            if (!entry.labels.includes(effect.label)) {
+              fail({ ...here(effect), kind: 'missing-label', fails: true, sqlstate: '22P02', object: effect.name, label: effect.label });
+              return;
+            }
+            const addedAt = transaction.addedLabel(nameKey(effect.name), effect.label);
+            if (addedAt) fail({ ...here(effect), kind: 'unsafe-new-label-use', fails: true, sqlstate: '55P04', object: effect.name, label: effect.label, addedAt });
+            return;
+          }
+          // The enum is not known statically: warn when a label of that spelling was just added.
+          for (const key of transaction.addedLabels.keys()) {
+            const addedAt = transaction.addedLabel(key, effect.label);
+            if (addedAt) {
+              const entry = schema.enums.get(key);
+              events.push({ ...here(effect), kind: 'unsafe-new-label-use', fails: false, sqlstate: '55P04', ...(entry ? { object: { schema: entry.schema, name: entry.name } } : {}), label: effect.label, addedAt });
+              return;
+            }
+          }
+          return;
+        }
+        case 'create-table': {
+          const key = nameKey(effect.name);
+          const existing = schema.tables.get(key);
+          const typeClash = schema.enums.get(key);
+          if (existing || typeClash) {
+            const sqlstate = existing ? '42P07' : '42710';
+            if (!guardCoversExisting(effect.guard, sqlstate)) {
+              fail({ ...here(effect), kind: 'create-existing', fails: true, sqlstate, objectType: existing ? 'table' : 'type', object: effect.name, existing: (existing ?? typeClash)!.origin });
+              return;
+            }
+            events.push({ ...here(effect), kind: 'guarded-create-skipped', fails: false, objectType: 'table', object: effect.name, guard: effect.guard, existing: (existing ?? typeClash)!.origin, labelsDiffer: false });
+            return;
+          }
+          const enumColumns = effect.enumColumns.map((column) => resolveColumnType(effect, column)).filter((column): column is EnumColumn => column !== undefined);
+          schema.tables.set(key, { ...effect.name, enumColumns, origin: origin(effect, 'create-table') });
+          removedInRun.delete(key);
+          return;
+        }
+        case 'drop-table': {
+          if (!requireTable(effect, effect.name)) return;
+          const key = nameKey(effect.name);
+          schema.tables.delete(key);
+          removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
+          return;
+        }
+        case 'rename-table': {
+          const entry = requireTable(effect, effect.name);
+          if (!entry) return;
+          const target = { schema: effect.name.schema, name: effect.newName };
+          const clash = schema.tables.get(nameKey(target)) ?? schema.enums.get(nameKey(target));
+          if (clash) {
+            fail({ ...here(effect), kind: 'create-existing', fails: true, sqlstate: '42P07', objectType: 'table', object: target, existing: clash.origin });
+            return;
+          }
+          schema.tables.delete(nameKey(effect.name));
+          schema.tables.set(nameKey(target), { ...entry, ...target });
+          removedInRun.set(nameKey(effect.name), { revision: migration.revision, line: effect.location.line });
+          return;
+        }
+        case 'add-column':
+        case 'alter-column-type': {
+          const table = requireTable(effect, effect.table);
+          const columnType = effect.columnType;
+          if (!table || !columnType) return;
+          const column = resolveColumnType(effect, columnType);
+          const others = table.enumColumns.filter((existing) => existing.name !== columnType.name);
+          table.enumColumns = column ? [...others, column] : others;
+          return;
+        }
+        case 'invalid-sql':
+          fail({ ...here(effect), kind: 'invalid-sql', fails: true, message: effect.message });
+          return;
+        case 'unknown':
+          events.push({ ...here(effect), kind: 'unknown', fails: false, reason: effect.reason });
+          return;
+      }
+    }
+  });
+
+  const fails = failedAt !== undefined;
+  return {
+    events,
+    fails,
+    finalState: fails ? committed.toState() : schema.toState(),
+    intendedState: schema.toState(),
+    appliedRevisions: fails && !options.transactionPerMigration ? [] : appliedRevisions,
+  };
+}

@@ -1,0 +1,233 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Effect, Guard } from '../../../src/model/effect.js';
+import { createSchemaState, EMPTY_SCHEMA_STATE, type SchemaState } from '../../../src/model/schema-state.js';
+import { simulate, type PendingMigration } from '../../../src/simulate/simulate.js';
+
+const NONE: Guard = { kind: 'none' };
+const at = (line: number, file = 'versions/a.py') => ({ file, line });
+const name = (n: string, schema = 'public') => ({ schema, name: n });
+
+function createEnum(n: string, labels: string[], options: { via?: 'sql' | 'create-table' | 'enum-create'; guard?: Guard; line?: number; schema?: string } = {}): Effect {
+  return { kind: 'create-enum', name: name(n, options.schema), labels, via: options.via ?? 'sql', guard: options.guard ?? NONE, location: at(options.line ?? 1) };
+}
+function addValue(n: string, label: string, options: { ifNotExists?: boolean; before?: string; after?: string; autocommit?: boolean; line?: number } = {}): Effect {
+  return {
+    kind: 'add-enum-value',
+    name: name(n),
+    label,
+    ifNotExists: options.ifNotExists ?? false,
+    ...(options.before !== undefined ? { before: options.before } : {}),
+    ...(options.after !== undefined ? { after: options.after } : {}),
+    guard: NONE,
+    location: at(options.line ?? 1),
+    ...(options.autocommit ? { autocommit: true } : {}),
+  };
+}
+const useLabel = (n: string | undefined, label: string): Effect => ({ kind: 'use-enum-label', ...(n ? { name: name(n) } : {}), label, guard: NONE, location: at(9) });
+const migration = (revision: string, effects: Effect[]): PendingMigration => ({ revision, file: `versions/${revision}.py`, effects });
+const live = (enums: Record<string, string[]>, tables: string[] = []): SchemaState =>
+  createSchemaState(
+    Object.entries(enums).map(([n, labels]) => ({ ...name(n), labels })),
+    tables.map((t) => ({ ...name(t), enumColumns: [] })),
+  );
+const kinds = (result: ReturnType<typeof simulate>) => result.events.map((event) => event.kind);
+
+describe('creating an enum that exists', () => {
+  it('fails without a guard (the "type already exists" incident), and the run rolls back', () => {
+    const start = live({ platformtype: ['meta_ads'] });
+    const result = simulate(start, [migration('a1', [createEnum('platformtype', ['meta_ads']), createEnum('metrictype', ['clicks'])])]);
+    expect(result.fails).toBe(true);
+    expect(result.events[0]).toMatchObject({ kind: 'create-existing', sqlstate: '42710', existing: { kind: 'database' }, revision: 'a1' });
+    expect(result.finalState).toEqual(start);
+    expect(result.intendedState.enums.size).toBe(2);
+    expect(result.appliedRevisions).toEqual([]);
+  });
+
+  it('passes on a database without it', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('platformtype', ['meta_ads'])])]);
+    expect(result.fails).toBe(false);
+    expect(result.events).toEqual([]);
+    expect([...result.finalState.enums.values()][0]?.labels).toEqual(['meta_ads']);
+  });
+
+  it.each<[string, Guard]>([
+    ['IF NOT EXISTS', { kind: 'existence-check', source: 'pg_type', schemaAware: true }],
+    ['checkfirst', { kind: 'checkfirst' }],
+    ['EXCEPTION WHEN duplicate_object', { kind: 'exception-handler', conditions: ['duplicate_object'] }],
+    ['EXCEPTION WHEN others', { kind: 'exception-handler', conditions: ['others'] }],
+  ])('is skipped silently by a %s guard, and says whether the labels differ', (_, guard) => {
+    const start = live({ platformtype: ['meta_ads'] });
+    const differing = simulate(start, [migration('a1', [createEnum('platformtype', ['meta_ads', 'tiktok_ads'], { guard })])]);
+    expect(differing.fails).toBe(false);
+    expect(differing.events).toEqual([expect.objectContaining({ kind: 'guarded-create-skipped', labelsDiffer: true, existingLabels: ['meta_ads'] })]);
+    expect([...differing.finalState.enums.values()][0]?.labels).toEqual(['meta_ads']);
+    const same = simulate(start, [migration('a1', [createEnum('platformtype', ['meta_ads'], { guard })])]);
+    expect(same.events).toEqual([expect.objectContaining({ kind: 'guarded-create-skipped', labelsDiffer: false })]);
+  });
+
+  it('is not covered by an EXCEPTION WHEN duplicate_table handler', () => {
+    const result = simulate(live({ p: ['a'] }), [migration('a1', [createEnum('p', ['a'], { guard: { kind: 'exception-handler', conditions: ['duplicate_table'] } })])]);
+    expect(result.fails).toBe(true);
+  });
+
+  it('is skipped by a pg_type guard that ignores the schema when another schema has the name', () => {
+    const start = createSchemaState([{ schema: 'legacy', name: 'platformtype', labels: ['x'] }], []);
+    const unaware = simulate(start, [migration('a1', [createEnum('platformtype', ['meta_ads'], { guard: { kind: 'existence-check', source: 'pg_type', schemaAware: false } })])]);
+    expect(unaware.events).toEqual([expect.objectContaining({ kind: 'guarded-create-skipped', satisfiedBySchema: 'legacy' })]);
+    expect(unaware.finalState.enums.size).toBe(1);
+    const aware = simulate(start, [migration('a1', [createEnum('platformtype', ['meta_ads'], { guard: { kind: 'existence-check', source: 'pg_type', schemaAware: true } })])]);
+    expect(aware.events).toEqual([]);
+    expect(aware.finalState.enums.size).toBe(2);
+  });
+});
+
+describe("op.create_table's implicit CREATE TYPE", () => {
+  it('is emitted once per run: two revisions pending together pass, with a warning', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [createEnum('platformtype', ['meta_ads'], { via: 'create-table' })]),
+      migration('b2', [createEnum('platformtype', ['meta_ads', 'tiktok_ads'], { via: 'create-table' })]),
+    ]);
+    expect(result.fails).toBe(false);
+    expect(result.events).toEqual([
+      expect.objectContaining({ kind: 'created-twice-masked', revision: 'b2', labelsDiffer: true, firstLabels: ['meta_ads'], existing: expect.objectContaining({ revision: 'a1' }) }),
+    ]);
+  });
+
+  it('fails when the first revision was applied by an earlier deploy', () => {
+    const result = simulate(live({ platformtype: ['meta_ads'] }), [migration('b2', [createEnum('platformtype', ['meta_ads'], { via: 'create-table' })])]);
+    expect(result.fails).toBe(true);
+    expect(kinds(result)).toEqual(['create-existing']);
+  });
+
+  it('is not in the memo of raw SQL: a create_table after a raw CREATE TYPE fails', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [createEnum('platformtype', ['meta_ads'])]),
+      migration('b2', [createEnum('platformtype', ['meta_ads'], { via: 'create-table' })]),
+    ]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'create-existing', existing: expect.objectContaining({ kind: 'migration', revision: 'a1' }) })]);
+  });
+});
+
+describe('ALTER TYPE … ADD VALUE', () => {
+  it('fails on an existing label, unless IF NOT EXISTS', () => {
+    const start = live({ p: ['a'] });
+    expect(kinds(simulate(start, [migration('a1', [addValue('p', 'a')])]))).toEqual(['add-existing-label']);
+    expect(kinds(simulate(start, [migration('a1', [addValue('p', 'a', { ifNotExists: true })])]))).toEqual([]);
+  });
+
+  it('places the label BEFORE / AFTER, and fails on a missing anchor', () => {
+    const start = live({ p: ['a', 'c'] });
+    const result = simulate(start, [migration('a1', [addValue('p', 'b', { after: 'a' }), addValue('p', 'z', { before: 'a' })])]);
+    expect([...result.finalState.enums.values()][0]?.labels).toEqual(['z', 'a', 'b', 'c']);
+    expect(kinds(simulate(start, [migration('a1', [addValue('p', 'b', { after: 'nope' })])]))).toEqual(['missing-label']);
+  });
+
+  it('fails on a missing type', () => {
+    expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [addValue('p', 'b')])]).events).toEqual([expect.objectContaining({ kind: 'missing-object', sqlstate: '42704' })]);
+  });
+
+  it('makes a label that a later revision of the same run uses fail with 55P04', () => {
+    const start = live({ p: ['a'] });
+    const result = simulate(start, [migration('a1', [addValue('p', 'b', { line: 3 })]), migration('b2', [useLabel('p', 'b')])]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'unsafe-new-label-use', fails: true, revision: 'b2', addedAt: { revision: 'a1', line: 3 } })]);
+  });
+
+  it('lets the label be used after a commit: transaction_per_migration, or an autocommit block', () => {
+    const start = live({ p: ['a'] });
+    const pending = [migration('a1', [addValue('p', 'b')]), migration('b2', [useLabel('p', 'b')])];
+    expect(simulate(start, pending, { transactionPerMigration: true }).events).toEqual([]);
+    expect(simulate(start, [migration('a1', [addValue('p', 'b', { autocommit: true })]), migration('b2', [useLabel('p', 'b')])]).events).toEqual([]);
+  });
+
+  it('lets the labels of a type created in the same transaction be used', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['a']), addValue('p', 'b'), useLabel('p', 'b')])]);
+    expect(result.events).toEqual([]);
+  });
+
+  it('warns when a statement of unknown type uses a label just added', () => {
+    const result = simulate(live({ p: ['a'] }), [migration('a1', [addValue('p', 'b'), useLabel(undefined, 'b')])]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'unsafe-new-label-use', fails: false })]);
+    expect(simulate(live({ p: ['a'] }), [migration('a1', [addValue('p', 'b'), useLabel(undefined, 'a')])]).events).toEqual([]);
+  });
+
+  it('cannot run in a transaction before PostgreSQL 12', () => {
+    const start = live({ p: ['a'] });
+    expect(kinds(simulate(start, [migration('a1', [addValue('p', 'b')])], { serverVersionNum: 110000 }))).toEqual(['add-value-in-transaction']);
+    expect(kinds(simulate(start, [migration('a1', [addValue('p', 'b', { autocommit: true })])], { serverVersionNum: 110000 }))).toEqual([]);
+  });
+});
+
+describe('tables, columns and drops', () => {
+  const enumColumn = (type: string, knownEnum: boolean) => ({ name: 'c', enumType: name(type), isArray: false, knownEnum });
+  const createTable = (t: string, columns: ReturnType<typeof enumColumn>[] = [], guard: Guard = NONE): Effect => ({ kind: 'create-table', name: name(t), enumColumns: columns, guard, location: at(2) });
+
+  it('fails to create an existing table (42P07) unless guarded', () => {
+    const start = live({}, ['t']);
+    expect(simulate(start, [migration('a1', [createTable('t')])]).events).toEqual([expect.objectContaining({ kind: 'create-existing', sqlstate: '42P07' })]);
+    expect(simulate(start, [migration('a1', [createTable('t', [], { kind: 'if-exists-clause' })])]).events).toEqual([expect.objectContaining({ kind: 'guarded-create-skipped', objectType: 'table' })]);
+  });
+
+  it('fails on a column whose enum type does not exist, when the statement says it is an enum', () => {
+    const addColumn = (knownEnum: boolean): Effect => ({ kind: 'add-column', table: name('t'), column: 'c', columnType: enumColumn('p', knownEnum), guard: NONE, location: at(4) });
+    expect(kinds(simulate(live({}, ['t']), [migration('a1', [addColumn(true)])]))).toEqual(['missing-object']);
+    expect(kinds(simulate(live({}, ['t']), [migration('a1', [addColumn(false)])]))).toEqual([]);
+    expect(kinds(simulate(live({}, []), [migration('a1', [addColumn(false)])]))).toEqual(['missing-object']);
+  });
+
+  it('refuses to drop a type in use (2BP01) unless CASCADE, which drops the columns', () => {
+    const setup = [createEnum('p', ['a']), createTable('t', [enumColumn('p', true)])];
+    const drop = (cascade: boolean): Effect => ({ kind: 'drop-enum', name: name('p'), cascade, guard: NONE, location: at(7) });
+    expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [...setup, drop(false)])]).events).toEqual([expect.objectContaining({ kind: 'drop-enum-in-use', usedBy: ['t.c'] })]);
+    const cascaded = simulate(EMPTY_SCHEMA_STATE, [migration('a1', [...setup, drop(true)])]);
+    expect(cascaded.events).toEqual([]);
+    expect([...cascaded.finalState.tables.values()][0]?.enumColumns).toEqual([]);
+  });
+
+  it('says that a type used after being dropped in the run was removed by that run', () => {
+    const result = simulate(live({ p: ['a'] }, ['t']), [
+      migration('a1', [{ kind: 'drop-enum', name: name('p'), cascade: false, guard: NONE, location: at(5) }]),
+      migration('b2', [addValue('p', 'b')]),
+    ]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'missing-object', removedInRun: { revision: 'a1', line: 5 } })]);
+  });
+
+  it('renames tables and types, and fails on a rename onto an existing name', () => {
+    const start = live({ p: ['a'], q: ['b'] }, ['t']);
+    const ok = simulate(start, [migration('a1', [{ kind: 'rename-table', name: name('t'), newName: 'u', guard: NONE, location: at(1) }, { kind: 'rename-enum', name: name('p'), newName: 'r', guard: NONE, location: at(2) }])]);
+    expect([...ok.finalState.tables.values()].map((t) => t.name)).toEqual(['u']);
+    expect([...ok.finalState.enums.values()].map((e) => e.name)).toEqual(['q', 'r']);
+    expect(kinds(simulate(start, [migration('a1', [{ kind: 'rename-enum', name: name('p'), newName: 'q', guard: NONE, location: at(2) }])]))).toEqual(['create-existing']);
+  });
+});
+
+describe('transactions', () => {
+  it('with transaction_per_migration, keeps the revisions before the failing one', () => {
+    const start = live({ p: ['a'] });
+    const pending = [migration('a1', [createEnum('q', ['x'])]), migration('b2', [createEnum('p', ['a'])]), migration('c3', [createEnum('r', ['y'])])];
+    const perMigration = simulate(start, pending, { transactionPerMigration: true });
+    expect(perMigration.appliedRevisions).toEqual(['a1']);
+    expect([...perMigration.finalState.enums.keys()]).toHaveLength(2);
+    const oneRun = simulate(start, pending);
+    expect(oneRun.appliedRevisions).toEqual([]);
+    expect(oneRun.finalState).toEqual(start);
+  });
+
+  it('reports every failing statement, not only the first', () => {
+    const result = simulate(live({ p: ['a'], q: ['b'] }), [migration('a1', [createEnum('p', ['a']), createEnum('q', ['b'])])]);
+    expect(kinds(result)).toEqual(['create-existing', 'create-existing']);
+  });
+
+  it('records invalid SQL as a failure and unknown statements as warnings', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [
+        { kind: 'invalid-sql', message: 'syntax error at or near "TYPO"', guard: NONE, location: at(3) },
+        { kind: 'unknown', reason: 'dynamic SQL', guard: NONE, location: at(4) },
+      ]),
+    ]);
+    expect(result.fails).toBe(true);
+    expect(result.events.map((event) => [event.kind, event.fails])).toEqual([
+      ['invalid-sql', true],
+      ['unknown', false],
+    ]);
+  });
+});

@@ -5,9 +5,43 @@ import enumMissing from './enum-missing.js';
 import enumNotInManifest from './enum-not-in-manifest.js';
 import tableMissing from './table-missing.js';
 import tableNotInManifest from './table-not-in-manifest.js';
+import addValueInTransaction from './add-value-in-transaction.js';
+import dropEnumInUse from './drop-enum-in-use.js';
+import enumAlreadyExists from './enum-already-exists.js';
+import enumCreatedTwice from './enum-created-twice.js';
+import enumLabelAlreadyExists from './enum-label-already-exists.js';
+import enumLabelDoesNotExist from './enum-label-does-not-exist.js';
+import enumLabelUsedBeforeCommit from './enum-label-used-before-commit.js';
+import guardIgnoresSchema from './guard-ignores-schema.js';
+import guardedCreateDrift from './guarded-create-drift.js';
+import invalidSql from './invalid-sql.js';
+import objectDoesNotExist from './object-does-not-exist.js';
+import tableAlreadyExists from './table-already-exists.js';
+import unanalyzableStatement from './unanalyzable-statement.js';
 
 /** Every rule, in the order their findings are listed. A test keeps ids unique and documented. */
-export const RULES: readonly Rule[] = [enumMissing, enumLabelsDiffer, tableMissing, enumNotInManifest, tableNotInManifest];
+export const RULES: readonly Rule[] = [
+  // What the pending migrations would do (the simulation).
+  enumAlreadyExists,
+  enumCreatedTwice,
+  tableAlreadyExists,
+  enumLabelAlreadyExists,
+  objectDoesNotExist,
+  enumLabelDoesNotExist,
+  enumLabelUsedBeforeCommit,
+  addValueInTransaction,
+  dropEnumInUse,
+  invalidSql,
+  guardedCreateDrift,
+  guardIgnoresSchema,
+  unanalyzableStatement,
+  // The resulting schema against the manifest.
+  enumMissing,
+  enumLabelsDiffer,
+  tableMissing,
+  enumNotInManifest,
+  tableNotInManifest,
+];
 
 /** Runs every rule on a context and stamps each finding with its rule's id and severity. */
 export function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Finding[] {

@@ -1,5 +1,6 @@
 import type { SchemaDiff } from '../model/compare.js';
 import type { SchemaState } from '../model/schema-state.js';
+import type { SimulationEvent, SimulationResult } from '../simulate/simulate.js';
 import type { FindingDraft, Severity } from './finding.js';
 
 /** What every rule declares about itself. */
@@ -21,6 +22,13 @@ export interface RuleContext {
   readonly diff: SchemaDiff;
   /** Where `actual` comes from, for messages: "the database" or "the simulated schema". */
   readonly actualDescription: string;
+  /** The simulated upgrade, when pending migrations were analysed. */
+  readonly simulation?: SimulationResult;
+}
+
+/** The simulation events of one kind, typed; none without a simulation. */
+export function eventsOf<K extends SimulationEvent['kind']>(context: RuleContext, kind: K): Extract<SimulationEvent, { kind: K }>[] {
+  return (context.simulation?.events ?? []).filter((event): event is Extract<SimulationEvent, { kind: K }> => event.kind === kind);
 }
 
 export interface Rule {

@@ -216,7 +216,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
   let failedAt: number | undefined;
 
   pending.forEach((migration, migrationIndex) => {
-    const here = (effect: Effect) => ({ revision: migration.revision, file: migration.file, line: effect.location.line, effect });
+    const here = (effect: Effect) => ({ revision: migration.revision, file: effect.location.file, line: effect.location.line, effect });
     const fail = (event: SimulationEvent): void => {
       events.push(event);
       failedAt ??= migrationIndex;

@@ -168,7 +168,7 @@ describe('tables, columns and drops', () => {
   });
 
   it('fails on a column whose enum type does not exist, when the statement says it is an enum', () => {
-    const addColumn = (knownEnum: boolean): Effect => ({ kind: 'add-column', table: name('t'), column: 'c', columnType: enumColumn('p', knownEnum), guard: NONE, location: at(4) });
+    const addColumn = (knownEnum: boolean): Effect => ({ kind: 'add-column', table: name('t'), columnType: enumColumn('p', knownEnum), guard: NONE, location: at(4) });
     expect(kinds(simulate(live({}, ['t']), [migration('a1', [addColumn(true)])]))).toEqual(['missing-object']);
     expect(kinds(simulate(live({}, ['t']), [migration('a1', [addColumn(false)])]))).toEqual([]);
     expect(kinds(simulate(live({}, []), [migration('a1', [addColumn(false)])]))).toEqual(['missing-object']);

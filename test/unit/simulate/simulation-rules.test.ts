@@ -1,0 +1,95 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Effect, Guard } from '../../../src/model/effect.js';
+import { compareStates } from '../../../src/model/compare.js';
+import { createSchemaState, EMPTY_SCHEMA_STATE, type SchemaState } from '../../../src/model/schema-state.js';
+import { runRules } from '../../../src/rules/index.js';
+import { simulate, type PendingMigration } from '../../../src/simulate/simulate.js';
+
+const NONE: Guard = { kind: 'none' };
+const name = (n: string, schema = 'public') => ({ schema, name: n });
+const createEnum = (n: string, labels: string[], via: 'sql' | 'create-table' = 'sql', guard: Guard = NONE, schema = 'public'): Effect => ({
+  kind: 'create-enum',
+  name: name(n, schema),
+  labels,
+  via,
+  guard,
+  location: { file: 'versions/x.py', line: 12 },
+});
+const migration = (revision: string, effects: Effect[]): PendingMigration => ({ revision, file: `versions/${revision}.py`, effects });
+
+function findingsFor(start: SchemaState, pending: PendingMigration[]) {
+  const simulation = simulate(start, pending);
+  // The manifest here is what the migrations intend, so only the simulation rules can report.
+  const expected = simulation.intendedState;
+  return runRules({ expected, actual: expected, diff: compareStates(expected, expected), actualDescription: 'the schema after the upgrade', simulation });
+}
+
+const withType = createSchemaState([{ ...name('platformtype'), labels: ['meta_ads'] }], []);
+
+describe('simulation rules', () => {
+  it('enum-already-exists: names the revision, file, line and the 42710 error', () => {
+    const findings = findingsFor(withType, [migration('b2', [createEnum('platformtype', ['meta_ads'], 'create-table')])]).filter((f) => f.rule === 'enum-already-exists');
+    expect(findings).toEqual([
+      expect.objectContaining({ severity: 'error', file: 'versions/x.py', line: 12, object: 'platformtype', message: expect.stringContaining('type "platformtype" already exists') }),
+    ]);
+    expect(findings[0]?.hint).toContain('create_type=False');
+  });
+
+  it('enum-already-exists: silent on a fresh database', () => {
+    expect(findingsFor(EMPTY_SCHEMA_STATE, [migration('b2', [createEnum('platformtype', ['meta_ads'], 'create-table')])])).toEqual([]);
+  });
+
+  it('enum-created-twice: warns when the memo hides an identical second create, errs when labels differ', () => {
+    const same = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'], 'create-table')]), migration('b2', [createEnum('p', ['x'], 'create-table')])]);
+    expect(same.map((f) => [f.rule, f.severity])).toEqual([['enum-created-twice', 'warning']]);
+    expect(same[0]?.message).toContain('fails with');
+    const differ = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'], 'create-table')]), migration('b2', [createEnum('p', ['x', 'y'], 'create-table')])]);
+    expect(differ.map((f) => [f.rule, f.severity])).toEqual([['enum-created-twice', 'error']]);
+  });
+
+  it('enum-created-twice: a raw SQL create after another in the same run is an error', () => {
+    const findings = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'])]), migration('b2', [createEnum('p', ['x'])])]);
+    expect(findings.map((f) => f.rule)).toEqual(['enum-created-twice']);
+    expect(findings[0]?.message).toContain('created earlier in this run by revision a1');
+  });
+
+  it('guarded-create-drift: only when labels differ', () => {
+    const guard: Guard = { kind: 'existence-check', source: 'pg_type', schemaAware: true };
+    expect(findingsFor(withType, [migration('a1', [createEnum('platformtype', ['meta_ads', 'x'], 'sql', guard)])]).map((f) => f.rule)).toEqual(['guarded-create-drift']);
+    expect(findingsFor(withType, [migration('a1', [createEnum('platformtype', ['meta_ads'], 'sql', guard)])])).toEqual([]);
+  });
+
+  it('guard-ignores-schema: a pg_type guard satisfied by another schema', () => {
+    const start = createSchemaState([{ ...name('platformtype', 'legacy'), labels: ['x'] }], []);
+    const findings = findingsFor(start, [migration('a1', [createEnum('platformtype', ['x'], 'sql', { kind: 'existence-check', source: 'pg_type', schemaAware: false })])]);
+    expect(findings.map((f) => f.rule)).toContain('guard-ignores-schema');
+    expect(findings.find((f) => f.rule === 'guard-ignores-schema')?.hint).toContain('typnamespace');
+  });
+
+  it('unanalyzable-statement is a warning with the reason', () => {
+    const findings = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [{ kind: 'unknown', reason: 'calls an imported helper create_enum_type_safe', guard: NONE, location: { file: 'versions/a1.py', line: 7 } }])]);
+    expect(findings).toEqual([expect.objectContaining({ rule: 'unanalyzable-statement', severity: 'warning', line: 7, message: expect.stringContaining('create_enum_type_safe') })]);
+  });
+
+  it('every simulation finding has a file, a line and a hint', () => {
+    const findings = findingsFor(createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]), [
+      migration('a1', [
+        createEnum('p', ['a']),
+        { kind: 'add-enum-value', name: name('p'), label: 'a', ifNotExists: false, guard: NONE, location: { file: 'f.py', line: 2 } },
+        { kind: 'add-enum-value', name: name('p'), label: 'b', ifNotExists: false, guard: NONE, location: { file: 'f.py', line: 3 } },
+        { kind: 'use-enum-label', name: name('p'), label: 'b', guard: NONE, location: { file: 'f.py', line: 4 } },
+        { kind: 'drop-enum', name: name('p'), cascade: false, guard: NONE, location: { file: 'f.py', line: 5 } },
+        { kind: 'drop-table', name: name('nope'), cascade: false, guard: NONE, location: { file: 'f.py', line: 6 } },
+        { kind: 'invalid-sql', message: 'syntax error', guard: NONE, location: { file: 'f.py', line: 7 } },
+      ]),
+    ]);
+    expect(findings.map((f) => f.rule).sort()).toEqual(
+      ['drop-enum-in-use', 'enum-already-exists', 'enum-label-already-exists', 'enum-label-used-before-commit', 'invalid-sql', 'object-does-not-exist'].sort(),
+    );
+    for (const finding of findings) {
+      expect(finding.file).toBeTruthy();
+      expect(finding.line).toBeGreaterThan(0);
+      expect(finding.hint.length).toBeGreaterThan(20);
+    }
+  });
+});

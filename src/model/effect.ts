@@ -85,10 +85,16 @@ export type Effect =
   | (EffectBase & {
       readonly kind: 'add-column';
       readonly table: QualifiedName;
+      /** The column; `ifNotExists` is `ADD COLUMN IF NOT EXISTS` (the table must still exist). */
+      readonly column?: string;
+      readonly ifNotExists?: boolean;
       /** The (possible) enum type of the column; `op.add_column` never creates it. */
       readonly columnType?: ColumnType;
     })
-  | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly columnType: ColumnType })
+  /** The column is gone, and with it its use of an enum type. */
+  | (EffectBase & { readonly kind: 'drop-column'; readonly table: QualifiedName; readonly column: string })
+  /** A column's new type: an enum (or possible one), or, without `columnType`, a type that is none. */
+  | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly column: string; readonly columnType?: ColumnType })
   /** A statement that uses an enum label as a value (INSERT/UPDATE/DEFAULT/cast): 55P04 if added in this run. */
   | (EffectBase & { readonly kind: 'use-enum-label'; readonly name?: QualifiedName; readonly label: string })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */

@@ -481,11 +481,16 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
         case 'add-column':
         case 'alter-column-type': {
           const table = requireTable(effect, effect.table);
-          const columnType = effect.columnType;
-          if (!table || !columnType) return;
-          const column = resolveColumnType(effect, columnType);
-          const others = table.enumColumns.filter((existing) => existing.name !== columnType.name);
+          if (!table) return;
+          const columnName = effect.columnType?.name ?? effect.column;
+          const column = effect.columnType ? resolveColumnType(effect, effect.columnType) : undefined;
+          const others = table.enumColumns.filter((existing) => existing.name !== columnName);
           table.enumColumns = column ? [...others, column] : others;
+          return;
+        }
+        case 'drop-column': {
+          const table = requireTable(effect, effect.table);
+          if (table) table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
           return;
         }
         case 'invalid-sql':

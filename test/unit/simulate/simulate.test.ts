@@ -183,6 +183,20 @@ describe('tables, columns and drops', () => {
     expect([...cascaded.finalState.tables.values()][0]?.enumColumns).toEqual([]);
   });
 
+  it('lets the usual "recreate the enum" sequence drop the old type once no column uses it', () => {
+    const start = createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]);
+    const toText: Effect = { kind: 'alter-column-type', table: name('t'), column: 'c', guard: NONE, location: at(1) };
+    const drop: Effect = { kind: 'drop-enum', name: name('p'), cascade: false, guard: NONE, location: at(2) };
+    expect(simulate(start, [migration('a1', [toText, drop])]).events).toEqual([]);
+    const dropColumn: Effect = { kind: 'drop-column', table: name('t'), column: 'c', guard: NONE, location: at(1) };
+    expect(simulate(start, [migration('a1', [dropColumn, drop])]).events).toEqual([]);
+    expect(kinds(simulate(start, [migration('a1', [drop])]))).toEqual(['drop-enum-in-use']);
+  });
+
+  it('fails ADD VALUE IF NOT EXISTS on a missing type: the clause guards the label only', () => {
+    expect(kinds(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [addValue('p', 'b', { ifNotExists: true })])]))).toEqual(['missing-object']);
+  });
+
   it('says that a type used after being dropped in the run was removed by that run', () => {
     const result = simulate(live({ p: ['a'] }, ['t']), [
       migration('a1', [{ kind: 'drop-enum', name: name('p'), cascade: false, guard: NONE, location: at(5) }]),

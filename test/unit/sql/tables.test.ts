@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { loadSqlParser } from '../../../src/migrations/sql/parse-sql.js';
+import { effectsOf, inPublic, ofKind, onlyOfKind } from './support.js';
+
+beforeAll(loadSqlParser);
+
+describe('CREATE TABLE', () => {
+  it('records the columns typed with a user type, arrays and qualified names included', () => {
+    const effect = onlyOfKind(
+      effectsOf(`CREATE TABLE analytics.points (
+        id serial PRIMARY KEY, value double precision, day date, note text, payload jsonb, ts timestamptz, code varchar(10),
+        platform platformtype NOT NULL, platforms platformtype[], granularity analytics.granularity, "Mixed" "MixedCase")`),
+      'create-table',
+    );
+    expect(effect.name).toEqual({ schema: 'analytics', name: 'points' });
+    expect(effect.enumColumns).toEqual([
+      { name: 'platform', enumType: inPublic('platformtype'), isArray: false, knownEnum: false },
+      { name: 'platforms', enumType: inPublic('platformtype'), isArray: true, knownEnum: false },
+      { name: 'granularity', enumType: { schema: 'analytics', name: 'granularity' }, isArray: false, knownEnum: false },
+      { name: 'Mixed', enumType: inPublic('MixedCase'), isArray: false, knownEnum: false },
+    ]);
+    expect(effect.guard).toEqual({ kind: 'none' });
+  });
+
+  it('records no column of a table with built-in types only', () => {
+    expect(onlyOfKind(effectsOf('CREATE TABLE t (a int, b pg_catalog.text, c uuid, d int4range, e "char")'), 'create-table').enumColumns).toEqual([]);
+  });
+
+  it('guards CREATE TABLE IF NOT EXISTS, and not CREATE TABLE', () => {
+    expect(onlyOfKind(effectsOf('CREATE TABLE IF NOT EXISTS t (a int)'), 'create-table').guard).toEqual({ kind: 'if-exists-clause' });
+    expect(onlyOfKind(effectsOf('CREATE TABLE t (a int)'), 'create-table').guard).toEqual({ kind: 'none' });
+  });
+
+  it('creates a partition, a table AS SELECT and a SELECT INTO table without known columns', () => {
+    const effects = effectsOf("CREATE TABLE p_a PARTITION OF p FOR VALUES IN ('a'); CREATE TABLE copy AS SELECT * FROM t; SELECT * INTO archive FROM t");
+    expect(ofKind(effects, 'create-table').map((effect) => [effect.name.name, effect.enumColumns])).toEqual([
+      ['p_a', []],
+      ['copy', []],
+      ['archive', []],
+    ]);
+  });
+
+  it('ignores temporary tables and materialized views, which are no part of the schema', () => {
+    expect(effectsOf('CREATE TEMPORARY TABLE scratch (a platformtype)')).toEqual([]);
+    expect(effectsOf('CREATE MATERIALIZED VIEW mv AS SELECT 1')).toEqual([]);
+  });
+
+  it('takes a DEFAULT string of a user-typed column as a label of that type', () => {
+    const effects = effectsOf("CREATE TABLE t (platform platformtype DEFAULT 'meta_ads', note text DEFAULT 'plain')");
+    expect(ofKind(effects, 'use-enum-label')).toMatchObject([{ name: inPublic('platformtype'), label: 'meta_ads' }]);
+  });
+});
+
+describe('DROP TABLE and ALTER TABLE … RENAME', () => {
+  it('drops each table, with IF EXISTS and CASCADE', () => {
+    const effects = effectsOf('DROP TABLE IF EXISTS a, s.b CASCADE');
+    expect(effects).toMatchObject([
+      { kind: 'drop-table', name: inPublic('a'), cascade: true, guard: { kind: 'if-exists-clause' } },
+      { kind: 'drop-table', name: { schema: 's', name: 'b' }, cascade: true, guard: { kind: 'if-exists-clause' } },
+    ]);
+    expect(onlyOfKind(effectsOf('DROP TABLE a'), 'drop-table')).toMatchObject({ cascade: false, guard: { kind: 'none' } });
+  });
+
+  it('renames a table; a column rename changes nothing modelled', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE IF EXISTS s.t RENAME TO u'), 'rename-table')).toMatchObject({
+      name: { schema: 's', name: 't' },
+      newName: 'u',
+      guard: { kind: 'if-exists-clause' },
+    });
+    expect(effectsOf('ALTER TABLE t RENAME COLUMN a TO b')).toEqual([]);
+  });
+
+  it('reports moving a table to another schema as unknown', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE t SET SCHEMA archive'), 'unknown').reason).toMatch(/archive/);
+  });
+});
+
+describe('ALTER TABLE … ADD COLUMN / ALTER COLUMN TYPE', () => {
+  it('adds a column typed with a user type', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE t ADD COLUMN platform platformtype[]'), 'add-column')).toMatchObject({
+      table: inPublic('t'),
+      columnType: { name: 'platform', enumType: inPublic('platformtype'), isArray: true, knownEnum: false },
+      guard: { kind: 'none' },
+    });
+  });
+
+  it('adds a column of a built-in type without a column type', () => {
+    const effect = onlyOfKind(effectsOf('ALTER TABLE t ADD COLUMN note text'), 'add-column');
+    expect(effect.table).toEqual(inPublic('t'));
+    expect(effect).not.toHaveProperty('columnType');
+  });
+
+  it('guards the table with ALTER TABLE IF EXISTS; ADD COLUMN IF NOT EXISTS protects only the column', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE IF EXISTS t ADD COLUMN c p'), 'add-column').guard).toEqual({ kind: 'if-exists-clause' });
+    expect(onlyOfKind(effectsOf('ALTER TABLE t ADD COLUMN IF NOT EXISTS c p'), 'add-column')).toMatchObject({ guard: { kind: 'none' }, ifNotExists: true, column: 'c' });
+    expect(onlyOfKind(effectsOf('ALTER TABLE t ADD COLUMN c p'), 'add-column')).toMatchObject({ guard: { kind: 'none' }, column: 'c' });
+    expect(onlyOfKind(effectsOf('ALTER TABLE t ADD COLUMN c p'), 'add-column').ifNotExists).toBeUndefined();
+  });
+
+  it('changes a column to a user type, with USING', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE t ALTER COLUMN platform TYPE platformtype_new USING platform::text::platformtype_new'), 'alter-column-type')).toMatchObject({
+      table: inPublic('t'),
+      columnType: { name: 'platform', enumType: inPublic('platformtype_new'), isArray: false },
+    });
+  });
+
+  it('records a change to a built-in type as a column that no longer has a user type', () => {
+    const effect = onlyOfKind(effectsOf('ALTER TABLE t ALTER COLUMN platform TYPE text'), 'alter-column-type');
+    expect(effect).toMatchObject({ table: inPublic('t'), column: 'platform' });
+    expect(effect.columnType).toBeUndefined();
+  });
+
+  it('records DROP COLUMN, which frees the column\'s enum type', () => {
+    expect(onlyOfKind(effectsOf('ALTER TABLE t DROP COLUMN c'), 'drop-column')).toMatchObject({ table: inPublic('t'), column: 'c' });
+  });
+
+  it('gives one effect per command of one statement', () => {
+    const effects = effectsOf('ALTER TABLE t ADD COLUMN a p, ADD COLUMN b q, DROP COLUMN c');
+    expect(ofKind(effects, 'add-column').map((effect) => effect.columnType?.name)).toEqual(['a', 'b']);
+  });
+});

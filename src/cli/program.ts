@@ -2,6 +2,8 @@ import yargs from 'yargs';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
+import { graphCommand } from './commands/graph.js';
+import { planCommand } from './commands/plan.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { printError } from './run-command.js';
 
@@ -11,9 +13,11 @@ export function createProgram(argv: readonly string[]) {
     .scriptName('schema-gate')
     .usage('$0 <command> [options]\n\nA gate to run before a PostgreSQL schema migration: its exit code says whether it is safe.')
     .command(checkCommand)
+    .command(planCommand)
+    .command(graphCommand)
     .command(snapshotCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
-    .demandCommand(1, 'Name a command: check or snapshot')
+    .demandCommand(1, 'Name a command: check, plan, graph or snapshot')
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { CheckResult } from '../check.js';
+import type { CheckResult, FindingSummary } from '../check.js';
 import type { Finding, Severity } from '../rules/index.js';
 
 /** How the text report is rendered. */
@@ -41,34 +41,42 @@ function header(result: CheckResult): string[] {
   return lines;
 }
 
+/** The findings grouped by object (else file), each with its rule id and a `fix:` line. */
+export function formatFindingLines(findings: readonly Finding[], chalk: ChalkInstance): string[] {
+  const lines: string[] = [];
+  const groups = new Map<string, Finding[]>();
+  for (const finding of findings) {
+    const group = groupOf(finding);
+    groups.set(group, [...(groups.get(group) ?? []), finding]);
+  }
+  for (const [group, groupFindings] of groups) {
+    lines.push('', chalk.bold(group));
+    for (const finding of groupFindings) {
+      // Under its own file's heading a finding needs only its line.
+      const file = finding.file === group ? '' : (finding.file ?? '');
+      const line = finding.line !== undefined ? `${file ? ':' : 'line '}${finding.line}` : '';
+      const where = file || line ? `${file}${line}: ` : '';
+      lines.push(`  ${paint(chalk, finding.severity, `${SYMBOLS[finding.severity]} ${finding.severity}`)} ${where}${finding.message}  ${chalk.dim(finding.rule)}`);
+      lines.push(`    ${chalk.dim('fix:')} ${finding.hint}`);
+    }
+  }
+  return lines;
+}
+
+/** The closing line: counts, and the verdict. */
+export function summaryLine(summary: FindingSummary, ok: boolean, strict: boolean, chalk: ChalkInstance, verdict = ok ? 'safe to migrate' : 'not safe to migrate'): string {
+  const counts = `${plural(summary.errors, 'error')}, ${plural(summary.warnings, 'warning')}`;
+  if (ok) return chalk.green(`✔ ${counts}: ${verdict}`);
+  const why = summary.errors === 0 && strict ? ' (--strict: warnings fail)' : '';
+  return chalk.red(`✖ ${counts}${why}: ${verdict}`);
+}
+
 /** Renders a check result for a person at a terminal. Pure: same result, same text. */
 export function formatText(result: CheckResult, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
   const lines: string[] = [chalk.bold(`schema-gate check (${result.mode})`), ...header(result).map((line) => chalk.dim(line))];
   for (const note of result.notes) lines.push(chalk.dim(`note: ${note}`));
-
-  const groups = new Map<string, Finding[]>();
-  for (const finding of result.findings) {
-    const group = groupOf(finding);
-    groups.set(group, [...(groups.get(group) ?? []), finding]);
-  }
-  for (const [group, findings] of groups) {
-    lines.push('', chalk.bold(group));
-    for (const finding of findings) {
-      const where = finding.file ? `${finding.file}${finding.line !== undefined ? `:${finding.line}` : ''}: ` : '';
-      lines.push(`  ${paint(chalk, finding.severity, `${SYMBOLS[finding.severity]} ${finding.severity}`)} ${where}${finding.message}  ${chalk.dim(finding.rule)}`);
-      lines.push(`    ${chalk.dim('fix:')} ${finding.hint}`);
-    }
-  }
-
-  const { errors, warnings } = result.summary;
-  const counts = `${plural(errors, 'error')}, ${plural(warnings, 'warning')}`;
-  lines.push('');
-  if (result.ok) {
-    lines.push(chalk.green(`✔ ${counts}: safe to migrate`));
-  } else {
-    const why = errors === 0 && result.strict ? ' (--strict: warnings fail)' : '';
-    lines.push(chalk.red(`✖ ${counts}${why}: not safe to migrate`));
-  }
+  lines.push(...formatFindingLines(result.findings, chalk));
+  lines.push('', summaryLine(result.summary, result.ok, result.strict, chalk));
   return `${lines.join('\n')}\n`;
 }

@@ -18,9 +18,30 @@ import invalidSql from './invalid-sql.js';
 import objectDoesNotExist from './object-does-not-exist.js';
 import tableAlreadyExists from './table-already-exists.js';
 import unanalyzableStatement from './unanalyzable-statement.js';
+import duplicateRevision from './duplicate-revision.js';
+import invalidRevisionId from './invalid-revision-id.js';
+import missingRevision from './missing-revision.js';
+import multipleHeads from './multiple-heads.js';
+import overlappingDbRevisions from './overlapping-db-revisions.js';
+import revisionCycle from './revision-cycle.js';
+import unknownDbRevision from './unknown-db-revision.js';
+import unknownTarget from './unknown-target.js';
+import unreadableRevisionFile from './unreadable-revision-file.js';
+import unresolvableRevisionValue from './unresolvable-revision-value.js';
 
 /** Every rule, in the order their findings are listed. A test keeps ids unique and documented. */
 export const RULES: readonly Rule[] = [
+  // The revision graph, and whether `alembic upgrade` would even start.
+  unreadableRevisionFile,
+  unresolvableRevisionValue,
+  missingRevision,
+  duplicateRevision,
+  revisionCycle,
+  invalidRevisionId,
+  multipleHeads,
+  unknownDbRevision,
+  overlappingDbRevisions,
+  unknownTarget,
   // What the pending migrations would do (the simulation).
   enumAlreadyExists,
   enumCreatedTwice,

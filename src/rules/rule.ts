@@ -1,5 +1,7 @@
 import type { SchemaDiff } from '../model/compare.js';
 import type { SchemaState } from '../model/schema-state.js';
+import type { AlembicProblem } from '../migrations/alembic/scan.js';
+import type { UpgradeProblem, UpgradeWarning } from '../migrations/graph.js';
 import type { SimulationEvent, SimulationResult } from '../simulate/simulate.js';
 import type { FindingDraft, Severity } from './finding.js';
 
@@ -24,6 +26,48 @@ export interface RuleContext {
   readonly actualDescription: string;
   /** The simulated upgrade, when pending migrations were analysed. */
   readonly simulation?: SimulationResult;
+  /** The migration history, when one was read. */
+  readonly migrations?: MigrationsContext;
+}
+
+/** What the rules know of the migration history and of the upgrade that would run. */
+export interface MigrationsContext {
+  /** The `alembic upgrade` target (`head` by default). */
+  readonly target: string;
+  /** Problems of the scripts and of the graph, whatever the database holds. */
+  readonly problems: readonly AlembicProblem[];
+  /** Why `alembic upgrade <target>` would refuse to run; empty when it runs. */
+  readonly refusals: readonly UpgradeProblem[];
+  /** What the upgrade would leave wrong although it runs. */
+  readonly warnings: readonly UpgradeWarning[];
+}
+
+/** A migration problem of some kinds, and whether it makes the upgrade refuse to run. */
+export interface MigrationProblemAt<P> {
+  readonly problem: P;
+  readonly refuses: boolean;
+}
+
+type AnyMigrationProblem = AlembicProblem | UpgradeProblem | UpgradeWarning;
+
+/**
+ * The migration problems of the given kinds, each once: a history problem that is also a reason
+ * for refusal (several heads with target `head`) is listed once, as a refusal.
+ */
+export function migrationProblemsOf<K extends AnyMigrationProblem['kind']>(context: RuleContext, ...kinds: K[]): MigrationProblemAt<Extract<AnyMigrationProblem, { kind: K }>>[] {
+  const migrations = context.migrations;
+  if (!migrations) return [];
+  const wanted = (problem: AnyMigrationProblem): problem is Extract<AnyMigrationProblem, { kind: K }> => (kinds as string[]).includes(problem.kind);
+  const key = (problem: AnyMigrationProblem): string => JSON.stringify([problem.kind, [...problem.revisions].sort()]);
+  const refusalKeys = new Set(migrations.refusals.map(key));
+  const seen = new Set<string>();
+  const result: MigrationProblemAt<Extract<AnyMigrationProblem, { kind: K }>>[] = [];
+  for (const problem of [...migrations.refusals, ...migrations.problems, ...migrations.warnings]) {
+    if (!wanted(problem) || seen.has(key(problem))) continue;
+    seen.add(key(problem));
+    result.push({ problem, refuses: refusalKeys.has(key(problem)) });
+  }
+  return result;
 }
 
 /** The simulation events of one kind, typed; none without a simulation. */

@@ -1,29 +1,27 @@
-import { stat } from 'node:fs/promises';
-import { introspect, type CatalogSnapshot, type VersionTableOptions } from './catalog/introspect.js';
-import { redactUrl, type ConnectionOptions } from './catalog/connection.js';
-import { InputError } from './errors.js';
+import type { VersionTableOptions } from './catalog/introspect.js';
+import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
+import { hasMigrations, openMigrations, type MigrationsLocation } from './migrations/open.js';
 import { compareStates } from './model/compare.js';
+import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
 import { runRules, type Finding } from './rules/index.js';
+import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
+
+export { isSafe, summarize, type FindingSummary };
 
 /** What `check` needs; everything but the manifest is optional. */
-export interface CheckOptions {
+export interface CheckOptions extends MigrationsLocation {
   readonly manifestFile: string;
-  /** An Alembic versions directory. Accepted and validated; its analysis is not implemented yet. */
-  readonly migrationsDir?: string;
   /** Without a URL the check runs offline. */
   readonly databaseUrl?: string;
   /** Warnings fail the check too. */
   readonly strict?: boolean;
+  /** `alembic upgrade` target: `head` (default), `heads`, a revision, `label@head`. */
+  readonly target?: string;
   readonly connection?: ConnectionOptions;
   readonly versionTable?: VersionTableOptions;
-}
-
-/** Counts of findings by severity. */
-export interface FindingSummary {
-  readonly errors: number;
-  readonly warnings: number;
-  readonly infos: number;
+  /** Where relative paths in findings start; default the working directory. */
+  readonly cwd?: string;
 }
 
 /** The live database as the check saw it. */
@@ -34,6 +32,18 @@ export interface DatabaseReport {
   readonly serverVersion: string;
   /** null on a fresh database (no version table). */
   readonly versionTable: { readonly schema: string; readonly name: string; readonly revisions: readonly string[] } | null;
+}
+
+/** What the check made of the migration history. */
+export interface MigrationsReport {
+  /** The versions directory (or alembic.ini) as given. */
+  readonly directory: string;
+  /** Whether the history was read (always, since the revision graph is analysed). */
+  readonly analysed: boolean;
+  readonly heads: readonly string[];
+  /** The revisions `alembic upgrade <target>` would apply, in order. */
+  readonly pending: readonly PlannedRevision[];
+  readonly target: string;
 }
 
 /** The whole result of a check; reporters are pure functions of it. */
@@ -47,85 +57,58 @@ export interface CheckResult {
   readonly findings: readonly Finding[];
   readonly manifest: { readonly file: string };
   readonly database: DatabaseReport | null;
-  readonly migrations: { readonly directory: string; readonly analysed: boolean } | null;
+  readonly migrations: MigrationsReport | null;
   /** Sentences about what was and was not checked. */
   readonly notes: readonly string[];
 }
 
-/** Counts findings by severity. */
-export function summarize(findings: readonly Finding[]): FindingSummary {
-  return {
-    errors: findings.filter((finding) => finding.severity === 'error').length,
-    warnings: findings.filter((finding) => finding.severity === 'warning').length,
-    infos: findings.filter((finding) => finding.severity === 'info').length,
-  };
-}
-
-/** Whether a summary is safe to migrate. */
-export function isSafe(summary: FindingSummary, strict: boolean): boolean {
-  return summary.errors === 0 && (!strict || summary.warnings === 0);
-}
-
-async function assertDirectory(directory: string, flag: string): Promise<void> {
-  try {
-    if ((await stat(directory)).isDirectory()) return;
-    throw new InputError(`${flag} ${directory}: not a directory`);
-  } catch (error) {
-    if (error instanceof InputError) throw error;
-    throw new InputError(`${flag} ${directory}: no such directory`);
-  }
-}
-
-function databaseReport(url: string, catalog: CatalogSnapshot): DatabaseReport {
-  return {
-    url: redactUrl(url),
-    database: catalog.databaseName,
-    serverVersion: catalog.serverVersion,
-    versionTable: catalog.versionTable
-      ? { schema: catalog.versionTable.schema, name: catalog.versionTable.name, revisions: catalog.versionTable.revisions }
-      : null,
-  };
-}
-
 /**
- * Checks whether it is safe to migrate: loads the manifest, reads the live catalog when a URL is
- * given, and runs every rule. Throws InputError (exit 2) or DatabaseError (exit 3); findings are
- * returned, never thrown.
+ * Checks whether it is safe to migrate: loads the manifest, reads the migration history and the
+ * live catalog when given, and runs every rule. Throws InputError (exit 2) or DatabaseError
+ * (exit 3); findings are returned, never thrown.
  */
 export async function check(options: CheckOptions): Promise<CheckResult> {
   const strict = options.strict ?? false;
+  const cwd = options.cwd ?? process.cwd();
+  const target = options.target ?? 'head';
   const manifest = await loadManifest(options.manifestFile);
-  if (options.migrationsDir !== undefined) await assertDirectory(options.migrationsDir, '--migrations');
+  const source = hasMigrations(options) ? openMigrations(options) : undefined;
+  const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl }) : undefined;
+  const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
+
   const notes: string[] = [];
-  if (options.migrationsDir !== undefined) {
-    notes.push(`migrations in ${options.migrationsDir} are not analysed yet: pending migrations are not simulated`);
-  }
+  if (!catalog) notes.push('offline: no database URL (--database-url or DATABASE_URL), so the live schema was not compared with the manifest');
+  if (source) notes.push('the revision graph is analysed; the statements of pending migrations are not simulated yet');
 
-  let findings: Finding[] = [];
-  let database: DatabaseReport | null = null;
-  if (options.databaseUrl) {
-    const catalog = await introspect(options.databaseUrl, { connection: options.connection, versionTable: options.versionTable });
-    database = databaseReport(options.databaseUrl, catalog);
-    findings = runRules({
+  const actual = catalog?.state ?? manifest.expected;
+  const findings = relativeFindings(
+    runRules({
       expected: manifest.expected,
-      actual: catalog.state,
-      diff: compareStates(manifest.expected, catalog.state),
+      actual,
+      diff: compareStates(manifest.expected, actual),
       actualDescription: 'the database',
-    });
-  } else {
-    notes.push('offline: no database URL (--database-url or DATABASE_URL), so the live schema was not compared with the manifest');
-  }
-
+      ...(analysis ? { migrations: analysis.context } : {}),
+    }),
+    cwd,
+  );
   const summary = summarize(findings);
   return {
     ok: isSafe(summary, strict),
-    mode: database ? 'online' : 'offline',
+    mode: catalog ? 'online' : 'offline',
     strict,
     summary,
     findings,
     manifest: { file: manifest.file },
-    database,
-    migrations: options.migrationsDir !== undefined ? { directory: options.migrationsDir, analysed: false } : null,
+    database: catalog && options.databaseUrl ? await databaseReport(options.databaseUrl, catalog) : null,
+    migrations: analysis
+      ? {
+          directory: options.migrationsDir ?? options.alembicIni ?? '',
+          analysed: true,
+          heads: analysis.source.graph.heads,
+          pending: plannedRevisions(analysis, cwd),
+          target,
+        }
+      : null,
     notes,
   };
 }

@@ -1,7 +1,8 @@
 import { relative } from 'node:path';
 import type { ConnectionOptions } from './catalog/connection.js';
 import type { CatalogSnapshot, VersionTableOptions } from './catalog/introspect.js';
-import { isSafe, summarize, type DatabaseReport, type FindingSummary } from './check.js';
+import type { DatabaseReport } from './check.js';
+import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
 import type { AlembicSource, ScannedScript } from './migrations/alembic/scan.js';
 import { pendingRevisions, type PendingRevisions } from './migrations/graph.js';
 import { openMigrations, type MigrationsLocation } from './migrations/open.js';

@@ -1,7 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode, InputError } from '../../errors.js';
-import { snapshot } from '../../snapshot.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { runCommand } from '../run-command.js';
 
@@ -23,6 +22,7 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
   handler: (argv) =>
     runCommand(Boolean(argv['debug']), async () => {
       const { connection, versionTable } = databaseOptions(argv);
+      const { snapshot } = await import('../../snapshot.js');
       const databaseUrl = resolveDatabaseUrl(argv['database-url']);
       if (!databaseUrl) throw new InputError('snapshot needs a database: pass --database-url or set DATABASE_URL');
       const result = await snapshot({ databaseUrl, schemas: argv.schema, connection, versionTable });

@@ -1,0 +1,105 @@
+import { describe, expect, it } from '@jest/globals';
+import { analyze, analyzeFixture, markerLine, revision, summary, type SqlCall } from './support.js';
+
+const STRINGS = 'execute_string_forms.py';
+
+describe('SQL text given to op.execute and to the migration connection', () => {
+  const calls: SqlCall[] = [];
+  const analysis = analyzeFixture(STRINGS, { calls });
+  const sqlAt = (marker: string) => calls.find((call) => call.origin.line === markerLine(STRINGS, marker))?.sql;
+
+  it.each([
+    ['plain', `CREATE TYPE single_quoted AS ENUM ('a')`],
+    ['sa.text', `CREATE TYPE double_wrapped AS ENUM ('a')`],
+    ['triple', `CREATE TYPE tripled AS ENUM ('x', 'y')`],
+    ['concatenated', `CREATE TYPE concatenated AS ENUM ('a', 'b\\\\c')`],
+    ['f-string', `CREATE TYPE granularity AS ENUM ('day', 'week')`],
+    ['percent', `CREATE TYPE percent AS ENUM ('p')`],
+    ['format', `CREATE TYPE formatted AS ENUM ('f')`],
+    ['bind', `CREATE TYPE via_bind AS ENUM ('b')`],
+    ['driver', `CREATE TYPE via_driver AS ENUM ('d')`],
+    ['get_bind', `-- <- get_bind\n      CREATE TYPE via_get_bind AS ENUM ('g')\n`], // as textwrap.dedent leaves it
+    ['savepoint', `CREATE TYPE in_savepoint AS ENUM ('s')`],
+  ])('reads the %s form, at the line where its literal starts', (marker, sql) => {
+    expect(sqlAt(marker)).toBe(sql);
+  });
+
+  it('reads a module constant at the line of its definition, and keeps statement order', () => {
+    expect(sqlAt('mood literal')).toBe(`CREATE TYPE mood AS ENUM ('sad', 'happy')`);
+    expect(summary(analysis.effects)).toEqual([
+      'create-enum single_quoted', 'create-enum double_wrapped', 'create-enum tripled', 'create-enum concatenated',
+      'create-enum granularity', 'create-enum percent', 'create-enum formatted', 'create-enum mood', 'create-enum via_bind',
+      'create-enum via_driver', 'create-enum via_get_bind', 'create-enum in_savepoint',
+    ]);
+    expect(analysis.effects.every((effect) => effect.location.file === STRINGS)).toBe(true);
+  });
+
+  it('reports text it cannot build as unknown, with the reason, and calls no SQL analysis for it', () => {
+    const unresolvedCalls: SqlCall[] = [];
+    const unresolved = analyzeFixture('execute_unresolvable.py', { calls: unresolvedCalls });
+    expect(unresolvedCalls).toEqual([]);
+    expect(summary(unresolved.effects)).toEqual(['unknown', 'unknown', 'unknown', 'unknown']);
+    const reasons = unresolved.effects.map((effect) => (effect.kind === 'unknown' ? effect.reason : ''));
+    expect(reasons[0]).toContain('{TYPE_NAME}');
+    expect(reasons[2]).toContain('format spec');
+    expect(reasons[3]).toContain('sa_table');
+    expect(unresolved.effects.map((effect) => effect.location.line)).toEqual(['imported constant', 'environment', 'format spec', 'expression'].map((marker) => markerLine('execute_unresolvable.py', marker)));
+  });
+
+  it('never reads downgrade(), comments, docstrings or strings that are not executed', () => {
+    const quietCalls: SqlCall[] = [];
+    const quiet = analyzeFixture('nothing_to_do.py', { calls: quietCalls });
+    expect(quiet.effects).toEqual([]);
+    expect(quietCalls).toEqual([]);
+    expect(quiet.hasUpgrade).toBe(true);
+  });
+
+  it('says when there is no upgrade() at all', () => {
+    expect(analyze('revision = "a"\ndown_revision = None\n')).toMatchObject({ effects: [], hasUpgrade: false });
+  });
+});
+
+describe('Python string literals', () => {
+  const sqlOf = (expression: string, header?: string): string | undefined => {
+    const calls: SqlCall[] = [];
+    analyze(revision(`def upgrade():\n    op.execute(${expression})`, header), { calls });
+    return calls[0]?.sql;
+  };
+
+  it.each([
+    [String.raw`"a\nb\tc"`, 'a\nb\tc'],
+    [String.raw`"\x41\u00e9\101\\"`, 'Aé' + 'A\\'],
+    [String.raw`"it\'s"`, "it's"],
+    [String.raw`r"\d+\n"`, String.raw`\d+\n`],
+    [String.raw`b"SELECT 1"`, 'SELECT 1'],
+    [String.raw`"unknown \q escape"`, String.raw`unknown \q escape`],
+    ['"line \\\ncontinued"', 'line continued'],
+    [`f"{'{'}{{x}}{'}'}"`, '{{x}}'],
+    [`f"{'a'!r} {3} {None} {True} {1.0} {[1, 'b']}"`, `'a' 3 None True 1.0 [1, 'b']`],
+    [`"%(name)s!" % {"name": "x"}`, 'x!'],
+    [`"%(name)s is %r" % {"name": "x"}`, undefined],
+    [`"%s is %r and %d%%" % ("x", "y", 4)`, `x is 'y' and 4%`],
+    [`"{0}-{1}-{0}-{k!r}".format("a", "b", k="c")`, `a-b-a-'c'`],
+    [`"CREATE " + "TYPE"`, 'CREATE TYPE'],
+    [`"  padded  ".strip().upper()`, 'PADDED'],
+    [`"a,b".replace(",", ";")`, 'a;b'],
+    [`sa.text("SELECT :x").bindparams(x=1)`, 'SELECT :x'],
+    [`op.inline_literal("SELECT 1")`, 'SELECT 1'],
+    [`"x" * 3`, 'xxx'],
+    [`("a" "b"\n        "c")`, 'abc'],
+  ])('%s', (expression, expected) => {
+    expect(sqlOf(expression)).toBe(expected);
+  });
+
+  it('does not guess a \\N{...} escape or an unterminated string', () => {
+    expect(analyze(revision('def upgrade():\n    op.execute("\\N{BULLET}")')).effects[0]).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('\\N{') });
+    const truncated = analyze(revision('def upgrade():\n    op.execute("CREATE TYPE x AS'));
+    expect(truncated.effects.map((effect) => effect.kind)).toContain('unknown');
+  });
+
+  it('passes the line of a module constant built from parts, and of a helper variable', () => {
+    const calls: SqlCall[] = [];
+    analyze(revision('NAME = "mood"\nSQL = (\n    "CREATE TYPE " + NAME\n)\n\ndef upgrade():\n    sql = SQL + " AS ENUM (\'a\')"\n    op.execute(sql)'), { calls });
+    expect(calls).toEqual([{ sql: "CREATE TYPE mood AS ENUM ('a')", origin: { file: 'versions/rev.py', line: 10 } }]);
+  });
+});

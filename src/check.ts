@@ -1,8 +1,11 @@
+import { relative } from 'node:path';
 import type { VersionTableOptions } from './catalog/introspect.js';
 import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
 import { hasMigrations, openMigrations, type MigrationsLocation } from './migrations/open.js';
 import { compareStates } from './model/compare.js';
+import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
+import { analyzePending, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
 import { runRules, type Finding } from './rules/index.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
@@ -22,6 +25,10 @@ export interface CheckOptions extends MigrationsLocation {
   readonly versionTable?: VersionTableOptions;
   /** Where relative paths in findings start; default the working directory. */
   readonly cwd?: string;
+  /** The SQLAlchemy version the project runs; default: its pin near the migrations, else 2.0. */
+  readonly sqlalchemyVersion?: string;
+  /** env.py sets `transaction_per_migration=True`. */
+  readonly transactionPerMigration?: boolean;
 }
 
 /** The live database as the check saw it. */
@@ -44,6 +51,10 @@ export interface MigrationsReport {
   /** The revisions `alembic upgrade <target>` would apply, in order. */
   readonly pending: readonly PlannedRevision[];
   readonly target: string;
+  /** Whether `alembic upgrade` is predicted to fail (a statement PostgreSQL would reject, or a refusal). */
+  readonly upgradeFails: boolean;
+  /** The SQLAlchemy version the verdict assumed. */
+  readonly sqlalchemy: SqlalchemyAssumption | null;
 }
 
 /** The whole result of a check; reporters are pure functions of it. */
@@ -63,6 +74,21 @@ export interface CheckResult {
 }
 
 /**
+ * Says in each finding at a statement whose effect depends on the SQLAlchemy version which
+ * version the verdict assumed.
+ */
+function withSqlalchemyAssumption(findings: Finding[], pending: Awaited<ReturnType<typeof analyzePending>> | undefined, cwd: string): Finding[] {
+  if (!pending || pending.versionDependent.length === 0) return findings;
+  const dependent = new Set(pending.versionDependent.map((entry) => `${relative(cwd, entry.location.file) || entry.location.file}:${entry.location.line}`));
+  const { version, assumed } = pending.sqlalchemy;
+  return findings.map((finding) =>
+    finding.file && dependent.has(`${finding.file}:${finding.line ?? ''}`)
+      ? { ...finding, message: `${finding.message} (assuming SQLAlchemy ${version}${assumed ? ', the default: pass --sqlalchemy-version' : ''})` }
+      : finding,
+  );
+}
+
+/**
  * Checks whether it is safe to migrate: loads the manifest, reads the migration history and the
  * live catalog when given, and runs every rule. Throws InputError (exit 2) or DatabaseError
  * (exit 3); findings are returned, never thrown.
@@ -77,18 +103,53 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 
   const notes: string[] = [];
-  if (!catalog) notes.push('offline: no database URL (--database-url or DATABASE_URL), so the live schema was not compared with the manifest');
-  if (source) notes.push('the revision graph is analysed; the statements of pending migrations are not simulated yet');
+  if (!catalog) notes.push('offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from an empty database');
 
-  const actual = catalog?.state ?? manifest.expected;
-  const findings = relativeFindings(
-    runRules({
-      expected: manifest.expected,
-      actual,
-      diff: compareStates(manifest.expected, actual),
-      actualDescription: 'the database',
-      ...(analysis ? { migrations: analysis.context } : {}),
-    }),
+  // The pending statements, simulated on the live schema (offline: on an empty one).
+  const start = catalog?.state ?? EMPTY_SCHEMA_STATE;
+  const pendingAnalysis =
+    analysis && analysis.pending.problems.length === 0
+      ? await analyzePending(analysis.source, analysis.pending.revisions, start, {
+          cwd,
+          ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}),
+          ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
+          ...(catalog ? { serverVersionNum: catalog.serverVersionNum } : {}),
+        })
+      : undefined;
+  const simulation = pendingAnalysis?.simulation;
+  if (pendingAnalysis) {
+    const { sqlalchemy } = pendingAnalysis;
+    notes.push(
+      sqlalchemy.assumed
+        ? `SQLAlchemy version unknown (no pin found near the migrations): the verdict assumes ${sqlalchemy.version}; pass --sqlalchemy-version`
+        : `the verdict assumes SQLAlchemy ${sqlalchemy.version} (${sqlalchemy.source})`,
+    );
+  }
+
+  // Which schema the manifest is held against: after the upgrade; if the upgrade fails, what the
+  // migrations intend (so that drift in them shows now, not after the failure is fixed); without
+  // migrations, the live schema; offline without migrations, nothing to compare.
+  const actual = simulation ? (simulation.fails ? simulation.intendedState : simulation.finalState) : (catalog?.state ?? manifest.expected);
+  const actualDescription = simulation
+    ? simulation.fails
+      ? 'the schema the pending migrations intend (the upgrade itself fails)'
+      : analysis && analysis.pending.revisions.length > 0
+        ? 'the schema after alembic upgrade'
+        : 'the database'
+    : 'the database';
+  const findings = withSqlalchemyAssumption(
+    relativeFindings(
+      runRules({
+        expected: manifest.expected,
+        actual,
+        diff: compareStates(manifest.expected, actual),
+        actualDescription,
+        ...(simulation ? { simulation } : {}),
+        ...(analysis ? { migrations: analysis.context } : {}),
+      }),
+      cwd,
+    ),
+    pendingAnalysis,
     cwd,
   );
   const summary = summarize(findings);
@@ -107,6 +168,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
           heads: analysis.source.graph.heads,
           pending: plannedRevisions(analysis, cwd),
           target,
+          upgradeFails: analysis.pending.problems.length > 0 || (simulation?.fails ?? false),
+          sqlalchemy: pendingAnalysis?.sqlalchemy ?? null,
         }
       : null,
     notes,

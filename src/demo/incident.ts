@@ -13,6 +13,7 @@ import { startEmbeddedPostgres } from '../embedded/server.js';
 
 const root = new URL('../../', import.meta.url);
 const manifest = 'examples/incident/schema-manifest.json';
+const alembicIni = 'examples/incident/alembic.ini';
 const liveSchema = 'examples/incident/live-database.sql';
 const extraArgs = process.argv.slice(2);
 
@@ -34,7 +35,7 @@ try {
   await client.end();
   say(`PostgreSQL ${server.version} is up; loaded the incident's production schema from ${liveSchema}.`);
 
-  const args = ['check', '--manifest', manifest, '--database-url', url, ...extraArgs];
+  const args = ['check', '--manifest', manifest, '--alembic-ini', alembicIni, '--database-url', url, ...extraArgs];
   say(`\n$ schema-gate ${args.map((arg) => (arg === url ? redactUrl(url) : arg)).join(' ')}\n`);
   const code = await new Promise<number | null>((resolve, reject) => {
     const child = spawn(process.execPath, [fileURLToPath(new URL('dist/cli/main.js', root)), ...args], {
@@ -45,6 +46,7 @@ try {
     child.on('close', resolve);
   });
   say(`\nschema-gate exited with ${String(code)}${code === 1 ? ': not safe to migrate, as expected for this database' : ''}.`);
+  say(`To see real Alembic fail the same way: DATABASE_URL=<a scratch copy> alembic -c ${alembicIni} upgrade head`);
   if (code !== 1) process.exitCode = 1;
 } finally {
   await server.stop();

@@ -37,11 +37,51 @@ export interface ColumnType {
   readonly knownEnum: boolean;
 }
 
+/** How the object a Python guard looks up is found. */
+export type ExistenceSource = 'inspector' | 'has_table' | 'has_type';
+
+/**
+ * A condition under which a statement runs at all, when it is not a guard of the statement's own
+ * object: `if 'events' not in inspector.get_table_names(): op.create_table('events', Column(Enum(
+ * name='kind')))` creates the type `kind` only when the TABLE is missing, and then without any check
+ * of the type. Conditions that test the statement's own object become its {@link Guard} instead.
+ */
+export type RunCondition =
+  | {
+      readonly kind: 'existence';
+      readonly objectType: 'table' | 'type';
+      readonly name: QualifiedName;
+      /** The statement runs when the object exists (true) or when it is missing (false). */
+      readonly runsIfExists: boolean;
+      readonly source: ExistenceSource;
+      readonly schemaAware: boolean;
+      readonly line: number;
+    }
+  /** A condition schema-gate cannot evaluate (a setting, a query result...): the statement may or may not run. */
+  | { readonly kind: 'opaque'; readonly expression: string; readonly line: number };
+
+/**
+ * A Python `try`/`except` (or `contextlib.suppress`) around a statement. Inside the run's
+ * transaction the handler does not save the upgrade: the failed statement aborts the transaction,
+ * and the next statement (at the latest Alembic's own version update) fails with 25P02. Only in an
+ * `autocommit_block()` or inside a savepoint (`begin_nested()`) does it really swallow the error.
+ */
+export interface ExceptionHandlerNote {
+  readonly line: number;
+  /** The exception classes named, as written (`ProgrammingError`, `Exception`); empty for a bare `except:`. */
+  readonly exceptions: readonly string[];
+  readonly savesTheRun: boolean;
+}
+
 interface EffectBase {
   readonly location: SourceLocation;
   readonly guard: Guard;
   /** Inside `op.get_context().autocommit_block()`: committed at once, outside the run's transaction. */
   readonly autocommit?: boolean;
+  /** Conditions on other objects (or opaque ones) under which the statement runs; absent when it always runs. */
+  readonly conditions?: readonly RunCondition[];
+  /** A Python try/except around the statement, and whether it can save the run. */
+  readonly exceptionHandler?: ExceptionHandlerNote;
 }
 
 /** What one statement of a migration does to a SchemaState. */

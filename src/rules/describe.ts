@@ -3,8 +3,14 @@ import { formatQualifiedName, type QualifiedName } from '../model/names.js';
 import type { Origin, SimulationEvent } from '../simulate/simulate.js';
 
 /** Where a simulation event points: the migration file and line, and the object. */
-export function eventLocation(event: SimulationEvent): { file: string; line: number; object?: string } {
-  return { file: event.file, line: event.line, ...(event.object ? { object: formatQualifiedName(event.object) } : {}) };
+export function eventLocation(event: SimulationEvent): { file: string; line: number; object?: string; severity?: 'warning'; details?: Record<string, unknown> } {
+  return {
+    file: event.file,
+    line: event.line,
+    ...(event.object ? { object: formatQualifiedName(event.object) } : {}),
+    // Under a condition schema-gate cannot evaluate, a failure is possible, not certain.
+    ...(event.conditional ? { severity: 'warning' as const, details: { runsOnlyIf: event.conditional.expression, conditionLine: event.conditional.line } } : {}),
+  };
 }
 
 /** "in the database" or "by revision a1 (versions/a1.py:12)". */

@@ -18,7 +18,10 @@ export default defineRule({
       .map((event) => ({
         ...eventLocation(event),
         message: `revision ${event.revision} creates type ${objectName(event.object)}, ${describeOrigin(event.existing)}: alembic upgrade fails with 42710 (type already exists)`,
-        hint: 'create the type in exactly one migration; later migrations should use it (postgresql.ENUM(..., create_type=False)) rather than create it again',
+        hint:
+          event.effect.kind === 'create-enum' && event.effect.via === 'create-table'
+            ? `op.create_table creates the Enum column's type: declare the column with postgresql.ENUM(name='${event.object?.name ?? ''}', create_type=False) — on sa.Enum, create_type=False is ignored before SQLAlchemy 2.1`
+            : 'create the type in exactly one migration; later migrations should use it (postgresql.ENUM(..., create_type=False)) rather than create it again',
       })),
     ...eventsOf(context, 'created-twice-masked').map((event) => ({
       ...eventLocation(event),

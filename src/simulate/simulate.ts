@@ -33,6 +33,11 @@ export type SimulationEvent = {
   readonly effect: Effect;
   /** The object concerned, as the manifest writes names. */
   readonly object?: QualifiedName;
+  /**
+   * The statement runs only under a condition schema-gate cannot evaluate (a setting, a query
+   * result): what happens here may not happen, so it never decides the verdict alone.
+   */
+  readonly conditional?: { readonly expression: string; readonly line: number };
 } & (
   | {
       /** CREATE of an existing type or table without a guard that covers it. */
@@ -191,7 +196,28 @@ function guardCoversExisting(guard: Guard, sqlstate: '42710' | '42P07'): boolean
 
 /** Whether a guard makes an ALTER/DROP of a missing object a no-op. */
 function guardCoversMissing(guard: Guard): boolean {
-  return guard.kind === 'if-exists-clause' || guard.kind === 'existence-check' || (guard.kind === 'exception-handler' && guard.conditions.length > 0);
+  return guard.kind === 'if-exists-clause' || guard.kind === 'checkfirst' || guard.kind === 'existence-check' || (guard.kind === 'exception-handler' && guard.conditions.length > 0);
+}
+
+/**
+ * Whether a statement runs on the schema it meets: every existence condition on another object
+ * (`if 't' not in inspector.get_table_names():` around a create_table whose Enum it creates) must
+ * hold. Opaque conditions are assumed to hold; their events are marked instead.
+ */
+function conditionsHold(schema: WorkingSchema, effect: Effect): boolean {
+  return (effect.conditions ?? []).every((condition) => {
+    if (condition.kind !== 'existence') return true;
+    const key = nameKey(condition.name);
+    const exists =
+      condition.objectType === 'table'
+        ? condition.schemaAware
+          ? schema.tables.has(key)
+          : [...schema.tables.values()].some((table) => table.name === condition.name.name)
+        : condition.schemaAware
+          ? schema.enums.has(key) || schema.tables.has(key)
+          : schema.typeNamedAnywhere(condition.name.name) !== undefined;
+    return exists === condition.runsIfExists;
+  });
 }
 
 function sameLabels(a: readonly string[], b: readonly string[]): boolean {
@@ -264,9 +290,18 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
     };
 
     for (const effect of migration.effects) {
+      if (!conditionsHold(schema, effect)) continue;
+      const opaque = effect.conditions?.find((condition) => condition.kind === 'opaque');
+      const eventsBefore = events.length;
+      const failedBefore = failedAt;
       if (effect.autocommit) commit(); // autocommit_block() commits what came before it
       applyEffect(effect);
       if (effect.autocommit) commit();
+      if (opaque && opaque.kind === 'opaque') {
+        // What happens under a condition nobody can evaluate statically is reported, not decisive.
+        for (let index = eventsBefore; index < events.length; index += 1) events[index] = { ...events[index]!, conditional: { expression: opaque.expression, line: opaque.line } };
+        failedAt = failedBefore;
+      }
     }
     if (failedAt === undefined) appliedRevisions.push(migration.revision);
     if (options.transactionPerMigration && failedAt === undefined) commit();

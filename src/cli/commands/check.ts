@@ -15,6 +15,8 @@ function builder(yargs: Argv) {
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically' })
     .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
     .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too' })
+    .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin in requirements*.txt, pyproject.toml or a lock file near the migrations; else 2.0)", group: 'Migrations:' })
+    .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')
@@ -40,6 +42,8 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         manifestFile: argv.manifest,
         ...migrationsLocation(argv),
         target: argv.to,
+        ...(argv['sqlalchemy-version'] ? { sqlalchemyVersion: argv['sqlalchemy-version'] } : {}),
+        transactionPerMigration: argv['transaction-per-migration'],
         ...(databaseUrl ? { databaseUrl } : {}),
         strict: argv.strict,
         connection,

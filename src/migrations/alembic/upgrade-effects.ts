@@ -13,7 +13,7 @@
  * SQLAlchemy 2.0 and 2.1.
  */
 import { parser } from '@lezer/python';
-import { NO_GUARD, type ColumnType, type Effect, type Guard, type SourceLocation } from '../../model/effect.js';
+import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type ExistenceSource, type Guard, type RunCondition, type SourceLocation } from '../../model/effect.js';
 import { DEFAULT_SCHEMA, type QualifiedName } from '../../model/names.js';
 
 type Tree = ReturnType<typeof parser.parse>;
@@ -41,48 +41,10 @@ export interface UpgradeEffectsOptions {
   readonly maxCallDepth?: number;
 }
 
-/** How the object a Python guard looks up is found. */
-export type ExistenceSource = 'inspector' | 'has_table' | 'has_type';
+export type { ExistenceSource, RunCondition, ExceptionHandlerNote } from '../../model/effect.js';
 
-/**
- * A condition under which a statement runs at all, when it is not a guard of the statement's own
- * object: `if 'events' not in inspector.get_table_names(): op.create_table('events', Column(Enum(
- * name='kind')))` creates the type `kind` only when the TABLE is missing, and then without any check
- * of the type. Conditions that test the statement's own object become its {@link Guard} instead.
- */
-export type RunCondition =
-  | {
-      readonly kind: 'existence';
-      readonly objectType: 'table' | 'type';
-      readonly name: QualifiedName;
-      /** The statement runs when the object exists (true) or when it is missing (false). */
-      readonly runsIfExists: boolean;
-      readonly source: ExistenceSource;
-      readonly schemaAware: boolean;
-      readonly line: number;
-    }
-  /** A condition schema-gate cannot evaluate (a setting, a query result...): the statement may or may not run. */
-  | { readonly kind: 'opaque'; readonly expression: string; readonly line: number };
-
-/**
- * A Python `try`/`except` (or `contextlib.suppress`) around a statement. Inside the run's
- * transaction the handler does not save the upgrade: the failed statement aborts the transaction,
- * and the next statement (at the latest Alembic's own version update) fails with 25P02. Only in an
- * `autocommit_block()` or inside a savepoint (`begin_nested()`) does it really swallow the error.
- */
-export interface ExceptionHandlerNote {
-  readonly line: number;
-  /** The exception classes named, as written (`ProgrammingError`, `Exception`); empty for a bare `except:`. */
-  readonly exceptions: readonly string[];
-  readonly savesTheRun: boolean;
-}
-
-/** An effect with what the Python around its statement says about whether and how it runs. */
-export type AnalyzedEffect = Effect & {
-  /** Conditions on other objects (or opaque ones) under which the statement runs; absent when it always runs. */
-  readonly conditions?: readonly RunCondition[];
-  readonly exceptionHandler?: ExceptionHandlerNote;
-};
+/** An effect with what the Python around its statement says about whether and how it runs (see Effect). */
+export type AnalyzedEffect = Effect;
 
 /** A statement whose effect depends on the SQLAlchemy version, and which behaviour was assumed. */
 export interface VersionDependence {

@@ -245,3 +245,21 @@ describe('transactions', () => {
     ]);
   });
 });
+
+describe('conditions around a statement', () => {
+  const inspectorCondition = (table: string, runsIfExists: boolean) => ({ kind: 'existence' as const, objectType: 'table' as const, name: name(table), runsIfExists, source: 'inspector' as const, schemaAware: true, line: 3 });
+
+  it("skips a statement whose existence condition is false (the create_table's Enum is not created when the table exists)", () => {
+    const create: Effect = { ...createEnum('kind', ['a'], { via: 'create-table' }), conditions: [inspectorCondition('events', false)] };
+    expect(simulate(live({ kind: ['a'] }, ['events']), [migration('a1', [create])]).events).toEqual([]);
+    // The near-twin: the table is missing, so the implicit CREATE TYPE runs and meets the existing type.
+    expect(kinds(simulate(live({ kind: ['a'] }, []), [migration('a1', [create])]))).toEqual(['create-existing']);
+  });
+
+  it('reports what happens under an opaque condition without letting it decide the verdict', () => {
+    const create: Effect = { ...createEnum('kind', ['a']), conditions: [{ kind: 'opaque', expression: 'settings.FEATURE', line: 4 }] };
+    const result = simulate(live({ kind: ['a'] }), [migration('a1', [create])]);
+    expect(result.fails).toBe(false);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'create-existing', conditional: { expression: 'settings.FEATURE', line: 4 } })]);
+  });
+});

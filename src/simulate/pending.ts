@@ -1,0 +1,76 @@
+import { dirname, relative } from 'node:path';
+import type { AlembicSource, ScannedScript } from '../migrations/alembic/scan.js';
+import type { VersionDependence } from '../migrations/alembic/upgrade-effects.js';
+import type { SchemaState } from '../model/schema-state.js';
+import type { Effect } from '../model/effect.js';
+import { simulate, type PendingMigration, type SimulationResult } from './simulate.js';
+
+/** Which SQLAlchemy the verdict assumes, and why. */
+export interface SqlalchemyAssumption {
+  readonly version: string;
+  /** Where it came from: the flag, a pin (file:line), or the default. */
+  readonly source: string;
+  /** True when nothing said which version: the default was assumed. */
+  readonly assumed: boolean;
+}
+
+/** What the analysis of the pending revisions' statements gives. */
+export interface PendingAnalysis {
+  readonly migrations: readonly PendingMigration[];
+  readonly simulation: SimulationResult;
+  readonly sqlalchemy: SqlalchemyAssumption;
+  /** Statements whose effect depends on the SQLAlchemy version. */
+  readonly versionDependent: readonly VersionDependence[];
+}
+
+/** How to analyse and simulate. */
+export interface PendingAnalysisOptions {
+  /** `--sqlalchemy-version`; else the project's pin near the migrations; else the default. */
+  readonly sqlalchemyVersion?: string;
+  readonly transactionPerMigration?: boolean;
+  readonly serverVersionNum?: number;
+  /** For messages: paths relative to this. */
+  readonly cwd: string;
+}
+
+/** Finds the SQLAlchemy version to assume for a history. */
+export async function sqlalchemyAssumption(source: AlembicSource, given: string | undefined, cwd: string): Promise<SqlalchemyAssumption> {
+  const { DEFAULT_SQLALCHEMY_VERSION } = await import('../migrations/alembic/upgrade-effects.js');
+  if (given) return { version: given, source: '--sqlalchemy-version', assumed: false };
+  const firstScript = source.scripts[0] as ScannedScript | undefined;
+  if (firstScript) {
+    const { findSqlalchemyVersion } = await import('../migrations/alembic/sqlalchemy-version.js');
+    const search = await findSqlalchemyVersion(dirname(firstScript.versionLocation));
+    if (search.found?.version) {
+      return { version: search.found.version, source: `${relative(cwd, search.found.file) || search.found.file}:${search.found.line} (${search.found.specifier})`, assumed: false };
+    }
+  }
+  return { version: DEFAULT_SQLALCHEMY_VERSION, source: 'default', assumed: true };
+}
+
+/**
+ * Reads the `upgrade()` of every pending revision (and only those: applied revisions cost nothing)
+ * into effects, then simulates them on the starting state. The SQL and Python analysers are loaded
+ * here, lazily, so that commands that do not simulate never pay for them.
+ */
+export async function analyzePending(source: AlembicSource, pending: readonly string[], start: SchemaState, options: PendingAnalysisOptions): Promise<PendingAnalysis> {
+  const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
+  await loadSqlParser();
+  const sqlalchemy = await sqlalchemyAssumption(source, options.sqlalchemyVersion, options.cwd);
+  const versionDependent: VersionDependence[] = [];
+  const migrations: PendingMigration[] = pending.map((revision) => {
+    const script = source.scriptFor(revision);
+    if (!script) return { revision, file: revision, effects: [] };
+    // Relative paths from here on: they appear in messages, not only in file fields.
+    const file = relative(options.cwd, script.file) || script.file;
+    const analysis = analyzeUpgrade(script.text, file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version });
+    versionDependent.push(...analysis.versionDependent);
+    const effects: Effect[] = [...analysis.effects];
+    return { revision, file, effects };
+  });
+  const simulation = simulate(start, migrations, {
+    ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
+    ...(options.serverVersionNum !== undefined ? { serverVersionNum: options.serverVersionNum } : {}),
+  });
+  return { migrations, simulation, sqlalchemy, versionDependent };
+}

@@ -23,6 +23,15 @@ export interface PlannedRevision {
   readonly dependsOn: readonly string[];
   readonly branchLabels: readonly string[];
   readonly isMerge: boolean;
+  /** What its upgrade() does, statement by statement (with --effects). */
+  readonly effects?: readonly PlannedEffect[];
+}
+
+/** One statement of a pending revision, as the gate understood it. */
+export interface PlannedEffect {
+  readonly line: number;
+  readonly kind: string;
+  readonly description: string;
 }
 
 /** What `plan` needs. */
@@ -35,6 +44,9 @@ export interface PlanOptions extends MigrationsLocation {
   readonly versionTable?: VersionTableOptions;
   /** Where relative paths start; default the working directory. */
   readonly cwd?: string;
+  /** Also read each pending revision's upgrade() and list what it does. */
+  readonly effects?: boolean;
+  readonly sqlalchemyVersion?: string;
 }
 
 /** What `alembic upgrade <target>` would do, before it runs. */
@@ -127,13 +139,29 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   );
   const summary = summarize(findings);
   const notes = catalog ? [] : ['offline: no database URL, so every revision is pending, from an empty database'];
+  let pending = plannedRevisions(analysis, cwd);
+  if (options.effects && analysis.pending.problems.length === 0) {
+    const { analyzePending } = await import('./simulate/pending.js');
+    const { describeEffect } = await import('./report/describe-effect.js');
+    const { EMPTY_SCHEMA_STATE: empty } = await import('./model/schema-state.js');
+    const analysed = await analyzePending(source, analysis.pending.revisions, catalog?.state ?? empty, {
+      cwd,
+      ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}),
+    });
+    const byRevision = new Map(analysed.migrations.map((migration) => [migration.revision, migration.effects]));
+    pending = pending.map((revision) => ({
+      ...revision,
+      effects: (byRevision.get(revision.revision) ?? []).map((effect) => ({ line: effect.location.line, kind: effect.kind, description: describeEffect(effect) })),
+    }));
+    notes.push(`statements read assuming SQLAlchemy ${analysed.sqlalchemy.version} (${analysed.sqlalchemy.source})`);
+  }
   return {
     ok: isSafe(summary, false),
     mode: catalog ? 'online' : 'offline',
     target,
     heads: source.graph.heads,
     current,
-    pending: plannedRevisions(analysis, cwd),
+    pending,
     findings,
     summary,
     database: catalog && options.databaseUrl ? await databaseReport(options.databaseUrl, catalog) : null,

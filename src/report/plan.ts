@@ -25,6 +25,8 @@ export function formatPlanText(result: PlanResult, options: { color: boolean }):
       const labels = revision.branchLabels.length > 0 ? chalk.dim(` [${revision.branchLabels.join(', ')}]`) : '';
       lines.push(`  ${String(index + 1).padStart(width)}. ${chalk.bold(revision.revision)}${labels} ${revision.message}${merge}`);
       lines.push(`     ${' '.repeat(width)}${chalk.dim(`${revision.file}:${revision.line}`)}`);
+      for (const effect of revision.effects ?? []) lines.push(`     ${' '.repeat(width)}  ${chalk.dim(`line ${effect.line}:`)} ${effect.description}`);
+      if (revision.effects?.length === 0) lines.push(`     ${' '.repeat(width)}  ${chalk.dim('(no statement that changes enums or tables)')}`);
     });
   }
   lines.push(...formatFindingLines(result.findings, chalk));

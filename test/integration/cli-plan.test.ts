@@ -91,6 +91,21 @@ describe('schema-gate plan', () => {
   });
 });
 
+describe('schema-gate plan --effects', () => {
+  it("lists what each pending upgrade() does, as the gate understood it", async () => {
+    const { code, document } = await planJson('--alembic-ini', 'examples/incident/alembic.ini', '--effects');
+    expect(code).toBe(0);
+    const last = document.pending[document.pending.length - 1] as unknown as { revision: string; effects: { line: number; kind: string; description: string }[] };
+    expect(last.revision).toBe('20251010_missing_tables');
+    expect(last.effects).toEqual(
+      expect.arrayContaining([
+        { line: 26, kind: 'create-enum', description: expect.stringMatching(/^CREATE TYPE platformtype AS ENUM .*guarded by an existence check \(pg_type, in any schema\)$/) },
+        { line: 42, kind: 'create-enum', description: expect.stringContaining('(implicitly, by op.create_table)') },
+      ]),
+    );
+  });
+});
+
 describe('schema-gate graph', () => {
   it('draws Mermaid with heads, merges, the current and the pending revisions', async () => {
     await db.sql("CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('a0b1c2d3e4f5')");

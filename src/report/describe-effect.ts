@@ -1,0 +1,55 @@
+import type { Effect, Guard } from '../model/effect.js';
+import { formatQualifiedName } from '../model/names.js';
+import { describeGuard } from '../rules/describe.js';
+
+function guardSuffix(guard: Guard): string {
+  return guard.kind === 'none' ? '' : `, guarded by ${describeGuard(guard)}`;
+}
+
+/** One line saying what a statement does, in SQL terms a reviewer recognises. */
+export function describeEffect(effect: Effect): string {
+  const base = ((): string => {
+    switch (effect.kind) {
+      case 'create-enum': {
+        const via = effect.via === 'create-table' ? ' (implicitly, by op.create_table)' : effect.via === 'enum-create' ? ' (Enum.create)' : '';
+        return `CREATE TYPE ${formatQualifiedName(effect.name)} AS ENUM (${effect.labels.map((label) => `'${label}'`).join(', ')})${via}`;
+      }
+      case 'drop-enum':
+        return `DROP TYPE ${formatQualifiedName(effect.name)}${effect.cascade ? ' CASCADE' : ''}`;
+      case 'rename-enum':
+        return `ALTER TYPE ${formatQualifiedName(effect.name)} RENAME TO ${effect.newName}`;
+      case 'set-enum-schema':
+        return `ALTER TYPE ${formatQualifiedName(effect.name)} SET SCHEMA ${effect.newSchema}`;
+      case 'add-enum-value': {
+        const position = effect.before !== undefined ? ` BEFORE '${effect.before}'` : effect.after !== undefined ? ` AFTER '${effect.after}'` : '';
+        return `ALTER TYPE ${formatQualifiedName(effect.name)} ADD VALUE${effect.ifNotExists ? ' IF NOT EXISTS' : ''} '${effect.label}'${position}`;
+      }
+      case 'rename-enum-value':
+        return `ALTER TYPE ${formatQualifiedName(effect.name)} RENAME VALUE '${effect.label}' TO '${effect.newLabel}'`;
+      case 'create-table': {
+        const columns = effect.enumColumns.map((column) => `${column.name} ${formatQualifiedName(column.enumType)}${column.isArray ? '[]' : ''}`);
+        return `CREATE TABLE ${formatQualifiedName(effect.name)}${columns.length > 0 ? ` (${columns.join(', ')})` : ''}`;
+      }
+      case 'drop-table':
+        return `DROP TABLE ${formatQualifiedName(effect.name)}${effect.cascade ? ' CASCADE' : ''}`;
+      case 'rename-table':
+        return `ALTER TABLE ${formatQualifiedName(effect.name)} RENAME TO ${effect.newName}`;
+      case 'add-column':
+        return `ALTER TABLE ${formatQualifiedName(effect.table)} ADD COLUMN${effect.ifNotExists ? ' IF NOT EXISTS' : ''} ${effect.columnType?.name ?? effect.column ?? '?'}${effect.columnType ? ` ${formatQualifiedName(effect.columnType.enumType)}` : ''}`;
+      case 'drop-column':
+        return `ALTER TABLE ${formatQualifiedName(effect.table)} DROP COLUMN ${effect.column}`;
+      case 'alter-column-type':
+        return `ALTER TABLE ${formatQualifiedName(effect.table)} ALTER COLUMN ${effect.column} TYPE ${effect.columnType ? formatQualifiedName(effect.columnType.enumType) : '(a type that is not an enum)'}`;
+      case 'use-enum-label':
+        return `uses label '${effect.label}'${effect.name ? ` of ${formatQualifiedName(effect.name)}` : ''}`;
+      case 'invalid-sql':
+        return `SQL that PostgreSQL rejects: ${effect.message}`;
+      case 'unknown':
+        return `not understood: ${effect.reason}`;
+    }
+  })();
+  const conditions = (effect.conditions ?? []).map((condition) =>
+    condition.kind === 'opaque' ? `only if ${condition.expression}` : `only if ${condition.objectType} ${formatQualifiedName(condition.name)} ${condition.runsIfExists ? 'exists' : 'is missing'}`,
+  );
+  return `${base}${guardSuffix(effect.guard)}${effect.autocommit ? ', in an autocommit block' : ''}${conditions.length > 0 ? `, ${conditions.join(', ')}` : ''}`;
+}

@@ -136,7 +136,15 @@ export type Effect =
   /** A column's new type: an enum (or possible one), or, without `columnType`, a type that is none. */
   | (EffectBase & { readonly kind: 'alter-column-type'; readonly table: QualifiedName; readonly column: string; readonly columnType?: ColumnType })
   /** A statement that uses an enum label as a value (INSERT/UPDATE/DEFAULT/cast): 55P04 if added in this run. */
-  | (EffectBase & { readonly kind: 'use-enum-label'; readonly name?: QualifiedName; readonly label: string })
+  | (EffectBase & {
+      readonly kind: 'use-enum-label';
+      /** The enum, when the statement names it (a cast). */
+      readonly name?: QualifiedName;
+      readonly label: string;
+      /** The column the value goes to (INSERT column list, UPDATE SET), whose type the simulation knows. */
+      readonly table?: QualifiedName;
+      readonly column?: string;
+    })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */
   | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
   /** What cannot be understood statically; never silently dropped. */

@@ -452,15 +452,21 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           return;
         }
         case 'use-enum-label': {
-          if (effect.name) {
-            const entry = schema.enums.get(nameKey(effect.name));
+          // A value going into a known column has that column's type.
+          const enumName =
+            effect.name ??
+            (effect.table && effect.column !== undefined
+              ? schema.tables.get(nameKey(effect.table))?.enumColumns.find((column) => column.name === effect.column && !column.isArray)?.enumType
+              : undefined);
+          if (enumName) {
+            const entry = schema.enums.get(nameKey(enumName));
             if (!entry) return; // the statement's other checks report a missing type
             if (!entry.labels.includes(effect.label)) {
-              fail({ ...here(effect), kind: 'missing-label', fails: true, sqlstate: '22P02', object: effect.name, label: effect.label });
+              fail({ ...here(effect), kind: 'missing-label', fails: true, sqlstate: '22P02', object: enumName, label: effect.label });
               return;
             }
-            const addedAt = transaction.addedLabel(nameKey(effect.name), effect.label);
-            if (addedAt) fail({ ...here(effect), kind: 'unsafe-new-label-use', fails: true, sqlstate: '55P04', object: effect.name, label: effect.label, addedAt });
+            const addedAt = transaction.addedLabel(nameKey(enumName), effect.label);
+            if (addedAt) fail({ ...here(effect), kind: 'unsafe-new-label-use', fails: true, sqlstate: '55P04', object: enumName, label: effect.label, addedAt });
             return;
           }
           // The enum is not known statically: warn when a label of that spelling was just added.

@@ -18,6 +18,7 @@ import type {
   Node,
   RenameStmt,
   TypeName,
+  UpdateStmt,
 } from 'libpg-query';
 import { NO_GUARD, type ColumnType, type Guard } from '../../model/effect.js';
 import type { QualifiedName } from '../../model/names.js';
@@ -360,23 +361,23 @@ const COMPARISONS = new Set(['=', '<>', '!=', '<', '>', '<=', '>=']);
  */
 function labelUses(statement: Node, scope: StatementScope): void {
   const seen = new Set<string>();
-  const use = (name: QualifiedName | undefined, label: string): void => {
-    const key = JSON.stringify([name?.schema, name?.name, label]);
+  const use = (name: QualifiedName | undefined, label: string, target?: { table: QualifiedName; column: string }): void => {
+    const key = JSON.stringify([name?.schema, name?.name, label, target?.table.schema, target?.table.name, target?.column]);
     if (seen.has(key)) return;
     seen.add(key);
-    scope.emit(name ? { kind: 'use-enum-label', name, label } : { kind: 'use-enum-label', label }, NO_GUARD, []);
+    scope.emit({ kind: 'use-enum-label', label, ...(name ? { name } : {}), ...(target ? { table: target.table, column: target.column } : {}) }, NO_GUARD, []);
   };
-  const useConstants = (nodes: readonly Node[] | undefined): void => {
+  const useConstants = (nodes: readonly Node[] | undefined, target?: { table: QualifiedName; column: string }): void => {
     for (const node of nodes ?? []) {
       const label = stringConstant(node);
-      if (label !== undefined) use(undefined, label);
+      if (label !== undefined) use(undefined, label, target);
     }
   };
   walkNodes(statement, (node) => {
     if ('TypeCast' in node) castLabels(node.TypeCast.typeName, node.TypeCast.arg, scope.defaultSchema, use);
     else if ('A_Expr' in node) comparedLabels(node.A_Expr, useConstants);
-    else if ('InsertStmt' in node) insertedLabels(node.InsertStmt, useConstants);
-    else if ('UpdateStmt' in node) useConstants(targetValues(node.UpdateStmt.targetList));
+    else if ('InsertStmt' in node) insertedLabels(node.InsertStmt, scope.defaultSchema, useConstants);
+    else if ('UpdateStmt' in node) updatedLabels(node.UpdateStmt, scope.defaultSchema, useConstants);
     // A nested DO or function body is not run by this statement.
     else if ('DoStmt' in node || 'CreateFunctionStmt' in node) return false;
     return true;
@@ -398,13 +399,36 @@ function comparedLabels(expression: A_Expr, useConstants: (nodes: readonly Node[
   }
 }
 
-function insertedLabels(statement: InsertStmt, useConstants: (nodes: readonly Node[] | undefined) => void): void {
+type UseConstants = (nodes: readonly Node[] | undefined, target?: { table: QualifiedName; column: string }) => void;
+
+/**
+ * Constants inserted: with a column list, each VALUES item goes to its column, whose type the
+ * simulation knows from the schema; without one, the value's column is unknown.
+ */
+function insertedLabels(statement: InsertStmt, defaultSchema: string, useConstants: UseConstants): void {
+  const table = relationName(statement.relation, defaultSchema);
+  const columns = (statement.cols ?? []).map((column) => ('ResTarget' in column ? column.ResTarget.name : undefined));
   const source = statement.selectStmt;
   if (source && 'SelectStmt' in source) {
-    for (const row of source.SelectStmt.valuesLists ?? []) useConstants(listItems(row));
+    for (const row of source.SelectStmt.valuesLists ?? []) {
+      (listItems(row) ?? []).forEach((item, index) => {
+        const column = columns[index];
+        useConstants([item], table && column !== undefined ? { table, column } : undefined);
+      });
+    }
     useConstants(targetValues(source.SelectStmt.targetList));
   }
   useConstants(targetValues(statement.onConflictClause?.targetList));
+}
+
+/** Constants assigned by `UPDATE t SET column = 'x'`, each to its column. */
+function updatedLabels(statement: UpdateStmt, defaultSchema: string, useConstants: UseConstants): void {
+  const table = relationName(statement.relation, defaultSchema);
+  for (const target of statement.targetList ?? []) {
+    if (!('ResTarget' in target) || !target.ResTarget.val) continue;
+    const column = target.ResTarget.name;
+    useConstants([target.ResTarget.val], table && column !== undefined ? { table, column } : undefined);
+  }
 }
 
 function targetValues(targets: readonly Node[] | undefined): Node[] {

@@ -144,6 +144,18 @@ describe('ALTER TYPE … ADD VALUE', () => {
     expect(result.events).toEqual([]);
   });
 
+  it('fails with 55P04 when a value of an INSERT or UPDATE goes into a column of that enum', () => {
+    const start = createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]);
+    const intoColumn = (column: string): Effect => ({ kind: 'use-enum-label', label: 'b', table: name('t'), column, guard: NONE, location: at(9) });
+    expect(simulate(start, [migration('a1', [addValue('p', 'b')]), migration('b2', [intoColumn('c')])]).events).toEqual([
+      expect.objectContaining({ kind: 'unsafe-new-label-use', fails: true, object: name('p') }),
+    ]);
+    // Another column of the table is not of that type.
+    expect(simulate(start, [migration('a1', [addValue('p', 'b')]), migration('b2', [intoColumn('other')])]).events).toEqual([
+      expect.objectContaining({ kind: 'unsafe-new-label-use', fails: false }),
+    ]);
+  });
+
   it('warns when a statement of unknown type uses a label just added', () => {
     const result = simulate(live({ p: ['a'] }), [migration('a1', [addValue('p', 'b'), useLabel(undefined, 'b')])]);
     expect(result.events).toEqual([expect.objectContaining({ kind: 'unsafe-new-label-use', fails: false })]);

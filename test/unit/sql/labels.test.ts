@@ -37,6 +37,17 @@ describe('labels used as values', () => {
     expect(labelsOf("ALTER TABLE t ALTER COLUMN p SET DEFAULT 'meta_ads'")).toEqual([['meta_ads']]);
   });
 
+  it('names the column an INSERT with a column list or an UPDATE SET puts each value into', () => {
+    const targets = (sql: string) => ofKind(effectsOf(sql), 'use-enum-label').map((effect) => [effect.label, effect.table?.name, effect.column]);
+    expect(targets("INSERT INTO campaigns (name, platform) VALUES ('Imported', 'google_ads')")).toEqual([
+      ['Imported', 'campaigns', 'name'],
+      ['google_ads', 'campaigns', 'platform'],
+    ]);
+    expect(targets("UPDATE campaigns SET platform = 'google_ads' WHERE name LIKE 'Google%'")).toEqual([['google_ads', 'campaigns', 'platform']]);
+    // Without a column list, the column of a value is not known.
+    expect(targets("INSERT INTO campaigns VALUES ('google_ads')")).toEqual([['google_ads', undefined, undefined]]);
+  });
+
   it('does not take strings that are never read as a column value', () => {
     expect(labelsOf("SELECT 'constant', upper('x'), 'a' || 'b'")).toEqual([]);
     expect(labelsOf("COMMENT ON TABLE t IS 'note'")).toEqual([]);

@@ -185,3 +185,85 @@ export function alembicFailure(run: AlembicRun): string | undefined {
 export function sqlalchemyUrl(url: string): string {
   return url.replace(/^postgres(ql)?:\/\//, 'postgresql://');
 }
+
+/**
+ * env.py as `alembic init` writes it and our users keep it: the URL from DATABASE_URL, no target
+ * metadata, and every pending revision in ONE transaction (`transaction_per_migration` off), so a
+ * failing run rolls back every revision in it.
+ */
+const STANDARD_ENV_PY = `import os
+from logging.config import fileConfig
+
+from alembic import context
+from sqlalchemy import create_engine, pool
+
+config = context.config
+if config.config_file_name is not None:
+    fileConfig(config.config_file_name)
+
+target_metadata = None
+
+
+def run_migrations_online():
+    connectable = create_engine(os.environ["DATABASE_URL"], poolclass=pool.NullPool)
+    with connectable.connect() as connection:
+        context.configure(connection=connection, target_metadata=target_metadata)
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations_online()
+`;
+
+/** alembic.ini's logging as `alembic init` writes it: Alembic's INFO lines ("Running upgrade A -> B") go to stderr. */
+const STANDARD_LOGGING_INI = `[loggers]
+keys = root,sqlalchemy,alembic
+
+[handlers]
+keys = console
+
+[formatters]
+keys = generic
+
+[logger_root]
+level = WARN
+handlers = console
+qualname =
+
+[logger_sqlalchemy]
+level = WARN
+handlers =
+qualname = sqlalchemy.engine
+
+[logger_alembic]
+level = INFO
+handlers =
+qualname = alembic
+
+[handler_console]
+class = StreamHandler
+args = (sys.stderr,)
+level = NOTSET
+formatter = generic
+
+[formatter_generic]
+format = %(levelname)-5.5s [%(name)s] %(message)s
+datefmt = %H:%M:%S
+`;
+
+/**
+ * A throwaway Alembic project shaped like a user's: alembic.ini and the standard env.py (online
+ * only; it reads DATABASE_URL, which must be in SQLAlchemy's spelling, see `sqlalchemyUrl`), with
+ * the revisions read from `versionsDirectory` in place.
+ */
+export function createStandardAlembicProject(versionsDirectory: string): AlembicProject {
+  const directory = mkdtempSync(join(tmpdir(), 'schema-gate-alembic-'));
+  writeFileSync(join(directory, 'env.py'), STANDARD_ENV_PY);
+  writeFileSync(join(directory, 'script.py.mako'), '');
+  const ini = join(directory, 'alembic.ini');
+  writeFileSync(
+    ini,
+    ['[alembic]', 'script_location = %(here)s', `version_locations = ${versionsDirectory}`, 'version_path_separator = os', '', STANDARD_LOGGING_INI].join('\n'),
+  );
+  return { directory, ini, remove: () => rmSync(directory, { recursive: true, force: true }) };
+}

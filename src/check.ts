@@ -3,7 +3,8 @@ import type { VersionTableOptions } from './catalog/introspect.js';
 import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
 import { hasMigrations, openMigrations, type MigrationsLocation } from './migrations/open.js';
-import { compareStates } from './model/compare.js';
+import { compareStates, type SchemaDiff } from './model/compare.js';
+import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 import { analyzePending, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
@@ -29,6 +30,8 @@ export interface CheckOptions extends MigrationsLocation {
   readonly sqlalchemyVersion?: string;
   /** env.py sets `transaction_per_migration=True`. */
   readonly transactionPerMigration?: boolean;
+  /** Also compare the live schema with what the applied revisions imply (reads every applied upgrade()). */
+  readonly verifyApplied?: boolean;
 }
 
 /** The live database as the check saw it. */
@@ -126,6 +129,19 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     );
   }
 
+  // What the applied revisions imply, against the live schema (someone changed it by hand?).
+  let appliedHistory: SchemaDiff | undefined;
+  const stamped = catalog?.versionTable?.revisions ?? [];
+  if (options.verifyApplied && catalog && analysis) {
+    if (stamped.length === 1 && analysis.pending.problems.length === 0) {
+      const implied = pendingRevisions(analysis.source.graph, { stamped: [], target: stamped[0]! });
+      const history = await analyzePending(analysis.source, implied.revisions, EMPTY_SCHEMA_STATE, { cwd, ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}) });
+      appliedHistory = compareStates(history.simulation.intendedState, catalog.state);
+    } else {
+      notes.push('--verify-applied needs a database stamped at exactly one known revision; skipped');
+    }
+  }
+
   // Which schema the manifest is held against: after the upgrade; if the upgrade fails, what the
   // migrations intend (so that drift in them shows now, not after the failure is fixed); without
   // migrations, the live schema; offline without migrations, nothing to compare.
@@ -146,6 +162,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         actualDescription,
         ...(simulation ? { simulation } : {}),
         ...(analysis ? { migrations: analysis.context } : {}),
+        ...(appliedHistory ? { appliedHistory } : {}),
       }),
       cwd,
     ),

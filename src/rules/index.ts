@@ -28,6 +28,7 @@ import unknownDbRevision from './unknown-db-revision.js';
 import unknownTarget from './unknown-target.js';
 import unreadableRevisionFile from './unreadable-revision-file.js';
 import unresolvableRevisionValue from './unresolvable-revision-value.js';
+import schemaDiffersFromHistory from './schema-differs-from-history.js';
 
 /** Every rule, in the order their findings are listed. A test keeps ids unique and documented. */
 export const RULES: readonly Rule[] = [
@@ -56,6 +57,7 @@ export const RULES: readonly Rule[] = [
   guardedCreateDrift,
   guardIgnoresSchema,
   unanalyzableStatement,
+  schemaDiffersFromHistory,
   // The resulting schema against the manifest.
   enumMissing,
   enumLabelsDiffer,

@@ -28,6 +28,11 @@ export interface RuleContext {
   readonly simulation?: SimulationResult;
   /** The migration history, when one was read. */
   readonly migrations?: MigrationsContext;
+  /**
+   * With --verify-applied: what the applied revisions imply (expected) against the live schema
+   * (actual). Differences mean someone changed the database by hand, or a stamp skipped revisions.
+   */
+  readonly appliedHistory?: SchemaDiff;
 }
 
 /** What the rules know of the migration history and of the upgrade that would run. */

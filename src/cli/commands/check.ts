@@ -16,6 +16,7 @@ function builder(yargs: Argv) {
     .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
     .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too' })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin in requirements*.txt, pyproject.toml or a lock file near the migrations; else 2.0)", group: 'Migrations:' })
+    .option('verify-applied', { type: 'boolean', default: false, describe: 'Also compare the live schema with what the applied revisions create (reads every applied upgrade(); finds hand-made changes)', group: 'Migrations:' })
     .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
@@ -44,6 +45,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         target: argv.to,
         ...(argv['sqlalchemy-version'] ? { sqlalchemyVersion: argv['sqlalchemy-version'] } : {}),
         transactionPerMigration: argv['transaction-per-migration'],
+        verifyApplied: argv['verify-applied'],
         ...(databaseUrl ? { databaseUrl } : {}),
         strict: argv.strict,
         connection,

@@ -3,7 +3,23 @@
  * exits; failures are thrown as GateError subclasses that carry their exit code.
  */
 export { check, isSafe, summarize } from './check.js';
-export type { CheckOptions, CheckResult, DatabaseReport, FindingSummary } from './check.js';
+export type { CheckOptions, CheckResult, DatabaseReport, FindingSummary, MigrationsReport } from './check.js';
+export { plan, analyzeMigrations } from './plan.js';
+export type { PlanOptions, PlanResult, PlannedRevision, PlannedEffect, MigrationAnalysis } from './plan.js';
+export { openMigrations, hasMigrations } from './migrations/open.js';
+export type { MigrationsLocation } from './migrations/open.js';
+export { buildRevisionGraph, pendingRevisions, historyOrder } from './migrations/graph.js';
+export type { RevisionGraph, RevisionDeclaration, PendingRevisions, GraphProblem, HistoryProblem, UpgradeProblem } from './migrations/graph.js';
+export type { MigrationSource, MigrationScript, MigrationProblem } from './migrations/source.js';
+export { analyzeUpgrade, upgradeEffects, DEFAULT_SQLALCHEMY_VERSION } from './migrations/alembic/upgrade-effects.js';
+export { findSqlalchemyVersion } from './migrations/alembic/sqlalchemy-version.js';
+export { loadSqlParser, sqlEffects } from './migrations/sql/parse-sql.js';
+export { simulate } from './simulate/simulate.js';
+export type { PendingMigration, SimulationEvent, SimulationOptions, SimulationResult } from './simulate/simulate.js';
+export { analyzePending } from './simulate/pending.js';
+export type { Effect, EffectKind, Guard, ColumnType, RunCondition } from './model/effect.js';
+export { formatMermaid, formatDot } from './report/graph.js';
+export { formatPlanText, formatPlanJson } from './report/plan.js';
 export { snapshot } from './snapshot.js';
 export type { SnapshotOptions, SnapshotResult } from './snapshot.js';
 export { loadManifest, parseManifest, manifestFromState } from './manifest/load.js';

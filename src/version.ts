@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readPackageJson } from './runtime/assets.js';
 
-/** The package version, read once from package.json (one level above both src/ and dist/). */
-export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+/** The package version, read once from the package's package.json. */
+export const VERSION: string = (readPackageJson('package.json') as { version: string }).version;

@@ -17,6 +17,10 @@
  *   deep (`1+1+…+1`, `f(f(f(…)))`) overflows the stack inside WebAssembly, and after that the
  *   module's memory is corrupt: later parses fail or crash. Texts are therefore screened with the
  *   parser's own tokenizer (flat, never recursive) and refused when their nesting could be deep.
+ * - The library instantiates its WebAssembly itself, from the .wasm file beside its JavaScript. The
+ *   single executable has no such file: its bundle hands the library's factory the file built into
+ *   the executable (scripts/package.mjs, `emscriptenWasmOptions` in runtime/assets.ts), so this
+ *   module is the same in both.
  */
 import type { RawStmt } from 'libpg-query';
 

@@ -11,7 +11,7 @@ export function withDatabaseOptions<T>(yargs: Argv<T>) {
       describe: 'PostgreSQL URL (postgres://user:pass@host:port/db?sslmode=...); default $DATABASE_URL',
       group: 'Database:',
     })
-    .option('connect-timeout', { type: 'number', default: 10, describe: 'Seconds to wait for a connection', group: 'Database:' })
+    .option('connect-timeout', { type: 'number', default: 10, describe: 'Give up connecting after this many seconds; refused connections, unknown hosts and a server still starting are retried meanwhile', group: 'Database:' })
     .option('statement-timeout', { type: 'number', default: 30, describe: 'Seconds each catalog query may take', group: 'Database:' })
     .option('version-table', { type: 'string', default: 'alembic_version', describe: "Alembic's version table (env.py's version_table)", group: 'Database:' })
     .option('version-table-schema', {

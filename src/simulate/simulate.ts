@@ -266,23 +266,20 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       return undefined;
     };
 
-    const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => {
-      const entry = schema.enums.get(nameKey(name));
+    /** The object a statement needs, or a 42704/42P01 failure when it is missing and no guard covers that. */
+    function requireObject(effect: Effect, name: QualifiedName, objectType: 'enum'): EnumEntry | undefined;
+    function requireObject(effect: Effect, name: QualifiedName, objectType: 'table'): TableEntry | undefined;
+    function requireObject(effect: Effect, name: QualifiedName, objectType: 'enum' | 'table'): EnumEntry | TableEntry | undefined {
+      const key = nameKey(name);
+      const entry = objectType === 'enum' ? schema.enums.get(key) : schema.tables.get(key);
       if (!entry && !guardCoversMissing(effect.guard)) {
-        const removed = removedInRun.get(nameKey(name));
-        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'enum', object: name, ...(removed ? { removedInRun: removed } : {}) });
+        const removed = removedInRun.get(key);
+        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: objectType === 'enum' ? '42704' : '42P01', objectType, object: name, ...(removed ? { removedInRun: removed } : {}) });
       }
       return entry;
-    };
-
-    const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => {
-      const entry = schema.tables.get(nameKey(name));
-      if (!entry && !guardCoversMissing(effect.guard)) {
-        const removed = removedInRun.get(nameKey(name));
-        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42P01', objectType: 'table', object: name, ...(removed ? { removedInRun: removed } : {}) });
-      }
-      return entry;
-    };
+    }
+    const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => requireObject(effect, name, 'enum');
+    const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => requireObject(effect, name, 'table');
 
     const commit = (): void => {
       transaction = new Transaction();

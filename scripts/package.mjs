@@ -8,7 +8,7 @@
  *    executable's main script). Dynamic imports become lazy initialisers inside the bundle, so a
  *    command still loads only what it uses.
  * 2. The files the CLI reads at run time become assets of the executable, keyed as
- *    src/runtime/assets.ts asks for them: package.json, schemas/*.json, libpg-query's .wasm.
+ *    src/runtime/assets.ts asks for them: package.json, schemas/*.json, docs/rules/*.md, libpg-query's .wasm.
  * 3. `node --experimental-sea-config` writes the preparation blob (with a V8 code cache, which
  *    takes about a third off start-up), a copy of this very `node` binary is stripped of its symbols, and
  *    postject injects the blob.
@@ -65,13 +65,14 @@ function checkHost() {
   if (major < 20 || (major === 20 && minor < 12) || (major === 21 && minor < 7)) fail(`Node ${process.versions.node} cannot embed assets in an executable; use Node 20.12 or later`);
 }
 
-/** package.json and every schema, by their paths relative to the package root. */
+/** package.json, every schema and every rule's page, by their paths relative to the package root. */
 function packageAssets() {
-  const schemas = readdirSync(join(ROOT, 'schemas'))
-    .filter((name) => name.endsWith('.json'))
-    .sort()
-    .map((name) => `schemas/${name}`);
-  return ['package.json', ...schemas];
+  const filesIn = (directory, extension) =>
+    readdirSync(join(ROOT, directory))
+      .filter((name) => name.endsWith(extension))
+      .sort()
+      .map((name) => `${directory}/${name}`);
+  return ['package.json', ...filesIn('schemas', '.json'), ...filesIn('docs/rules', '.md')];
 }
 
 /**

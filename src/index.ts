@@ -47,3 +47,4 @@ export type { LockHolder, HeldLock, LockAttempt } from './deploy/lock.js';
 export { rehearse, SITUATIONS } from './deploy/rehearse.js';
 export type { RehearseOptions, RehearseResult, SituationResult, SituationName } from './deploy/rehearse.js';
 export { formatRehearseText, formatRehearseJson } from './report/rehearse.js';
+export { renderResult } from './report/index.js';

@@ -1,10 +1,11 @@
+import { appendFileSync, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { Argv } from 'yargs';
-import type { CheckOptions } from '../check.js';
-import type { Format } from '../report/index.js';
+import type { CheckOptions, CheckResult } from '../check.js';
+import { FORMATS, type Format, type SourceRoot } from '../report/formats.js';
+import { InputError } from '../errors.js';
 import { migrationsLocation } from './migrations-options.js';
-
-/** The output formats of check (kept here so that --help needs no reporter). */
-const FORMATS = ['text', 'json'] as const satisfies readonly Format[];
+import { shouldColor } from './output.js';
 
 /**
  * The flags of the check itself — what `check` and `run` share besides the database and migrations
@@ -13,7 +14,8 @@ const FORMATS = ['text', 'json'] as const satisfies readonly Format[];
 export function withCheckOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('manifest', { type: 'string', demandOption: true, describe: 'JSON manifest of the expected enums and tables' })
-    .option('format', { choices: FORMATS, default: 'text' as Format, describe: 'Output format' })
+    // No static default: inside GitHub Actions the default is github, decided by resolveFormat.
+    .option('format', { choices: FORMATS, describe: 'Output format: text (default), json, github (default when GITHUB_ACTIONS=true), markdown or sarif' })
     .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too' })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin in requirements*.txt, pyproject.toml or a lock file near the migrations; else 2.0)", group: 'Migrations:' })
     .option('verify-applied', { type: 'boolean', default: false, describe: 'Also compare the live schema with what the applied revisions create (reads every applied upgrade(); finds hand-made changes)', group: 'Migrations:' })
@@ -40,5 +42,44 @@ export function checkOptions(argv: {
     transactionPerMigration: argv['transaction-per-migration'],
     verifyApplied: argv['verify-applied'],
     strict: argv.strict,
+  };
+}
+
+/** The format asked for; without --format, github inside GitHub Actions and text elsewhere. */
+export function resolveFormat(given: Format | undefined, env: NodeJS.ProcessEnv = process.env): Format {
+  if (given !== undefined) return given;
+  return env['GITHUB_ACTIONS'] === 'true' ? 'github' : 'text';
+}
+
+/** The repository root that reports name files from: the nearest directory above cwd holding `.git`, else cwd. */
+export function findSourceRoot(cwd: string = process.cwd()): SourceRoot {
+  const start = resolve(cwd);
+  for (let directory = start; ; directory = dirname(directory)) {
+    // A work tree's .git is a directory; a linked worktree's or a submodule's is a file: both mark the top level.
+    if (existsSync(resolve(directory, '.git'))) return { root: directory, cwd: start };
+    if (dirname(directory) === directory) return { root: start, cwd: start };
+  }
+}
+
+/**
+ * Prepares what prints a check's report in a format: loads the reporters (and, for SARIF, the
+ * rules' pages) once, then prints each result on stdout and appends its job summary to
+ * $GITHUB_STEP_SUMMARY when that is set.
+ */
+export async function reportPrinter(format: Format, env: NodeJS.ProcessEnv = process.env): Promise<(result: CheckResult) => void> {
+  const { renderResult } = await import('../report/index.js');
+  const ruleDocs = format === 'sarif' ? (await import('../rules/docs.js')).readRuleDocs() : undefined;
+  const sourceRoot = format === 'text' || format === 'json' ? undefined : findSourceRoot();
+  const summaryFile = env['GITHUB_STEP_SUMMARY'];
+  return (result) => {
+    const report = renderResult(result, format, { color: shouldColor(process.stdout), ...(sourceRoot ? { sourceRoot } : {}), ...(ruleDocs ? { ruleDocs } : {}) });
+    process.stdout.write(report.stdout);
+    if (report.summary !== undefined && summaryFile) {
+      try {
+        appendFileSync(summaryFile, report.summary);
+      } catch (error) {
+        throw new InputError(`cannot append the job summary to $GITHUB_STEP_SUMMARY (${summaryFile}): ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
   };
 }

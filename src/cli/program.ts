@@ -2,9 +2,11 @@ import yargs from 'yargs';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
+import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
 import { planCommand } from './commands/plan.js';
 import { rehearseCommand } from './commands/rehearse.js';
+import { rulesCommand } from './commands/rules.js';
 import { runCommandModule } from './commands/run.js';
 import { snapshotCommand } from './commands/snapshot.js';
 import { printError } from './run-command.js';
@@ -20,8 +22,10 @@ export function createProgram(argv: readonly string[]) {
     .command(runCommandModule)
     .command(rehearseCommand)
     .command(snapshotCommand)
+    .command(rulesCommand)
+    .command(explainCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
-    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse or snapshot')
+    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse, snapshot, rules or explain')
     .strict()
     .recommendCommands()
     .version(VERSION)

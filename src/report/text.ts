@@ -78,5 +78,13 @@ export function formatText(result: CheckResult, options: TextOptions): string {
   for (const note of result.notes) lines.push(chalk.dim(`note: ${note}`));
   lines.push(...formatFindingLines(result.findings, chalk));
   lines.push('', summaryLine(result.summary, result.ok, result.strict, chalk));
+  if (result.findings.length > 0) lines.push(chalk.dim(explainLine(result.findings)));
   return `${lines.join('\n')}\n`;
+}
+
+/** Where to read more: the rule's id when every finding has the same one, else a placeholder. */
+function explainLine(findings: readonly Finding[]): string {
+  const rules = new Set(findings.map((finding) => finding.rule));
+  const id = rules.size === 1 ? [...rules][0]! : '<id>';
+  return `run schema-gate explain ${id} for details`;
 }

@@ -73,6 +73,12 @@ describe('the single executable, without Node, without the repository, with an e
     expect(result.stdout).toContain('schema-gate plan');
   });
 
+  it('explains a rule from its built-in page', async () => {
+    const result = await runExecutable(['explain', 'enum-created-twice']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('# enum-created-twice');
+  });
+
   it('validates a manifest with the built-in schema: an invalid one is exit 2, naming the JSON pointer', async () => {
     const manifest = join(scratch, 'bad-manifest.json');
     writeFileSync(manifest, JSON.stringify({ version: 1, enums: { mood: 'happy' } }));

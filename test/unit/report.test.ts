@@ -76,3 +76,15 @@ describe('JSON report', () => {
     expect(reportSchemaErrors(document)).not.toEqual([]);
   });
 });
+
+describe('text report: where to read more', () => {
+  it('names the rule to explain when every finding has the same one', () => {
+    const oneRule: CheckResult = { ...failing, findings: [failing.findings[1]!] };
+    expect(formatText(oneRule, { color: false }).trimEnd().split('\n').at(-1)).toBe('run schema-gate explain table-missing for details');
+    expect(formatText(failing, { color: false }).trimEnd().split('\n').at(-1)).toBe('run schema-gate explain <id> for details');
+  });
+
+  it('says nothing of it without findings', () => {
+    expect(formatText(passing, { color: false })).not.toContain('explain');
+  });
+});

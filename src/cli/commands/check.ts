@@ -1,9 +1,8 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
-import { checkOptions, withCheckOptions } from '../check-options.js';
+import { checkOptions, reportPrinter, resolveFormat, withCheckOptions } from '../check-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
-import { shouldColor } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
@@ -12,6 +11,7 @@ function builder(yargs: Argv) {
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')
+    .example('$0 check --manifest m.json --alembic-ini alembic.ini --offline --format sarif > schema-gate.sarif', 'For code scanning; in GitHub Actions the default is --format github (annotations and a job summary)')
     .epilogue(
       'Exit codes: 0 safe to migrate (warnings allowed), 1 at least one error finding (or a warning with --strict), 2 bad usage or invalid input, 3 the database could not be reached or queried.',
     );
@@ -28,10 +28,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     runCommand(Boolean(argv['debug']), async () => {
       const { connection, versionTable } = databaseOptions(argv);
       const { check } = await import('../../check.js');
-      const { formatResult } = await import('../../report/index.js');
+      const printReport = await reportPrinter(resolveFormat(argv.format));
       const databaseUrl = argv.offline ? undefined : resolveDatabaseUrl(argv['database-url']);
       const result = await check({ ...checkOptions(argv), ...(databaseUrl ? { databaseUrl } : {}), connection, versionTable });
-      process.stdout.write(formatResult(result, argv.format, { color: shouldColor(process.stdout) }));
+      printReport(result);
       return result.ok ? ExitCode.Safe : ExitCode.Findings;
     }),
 };

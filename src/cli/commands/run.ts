@@ -1,12 +1,11 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { describeHolders } from '../../deploy/lock.js';
 import type { RunEvent, RunOutcome, shellExitStatus, SignalSource } from '../../deploy/run.js';
-import type { formatResult } from '../../report/index.js';
+import type { CheckResult } from '../../check.js';
 import { ExitCode, InputError } from '../../errors.js';
-import { checkOptions, withCheckOptions } from '../check-options.js';
+import { checkOptions, reportPrinter, resolveFormat, withCheckOptions } from '../check-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
-import { shouldColor } from '../output.js';
 import { printError, runCommand } from '../run-command.js';
 
 /** Exit code when another deploy held the lock for the whole --lock-timeout. */
@@ -77,7 +76,7 @@ function note(line: string): void {
 }
 
 /** Prints a run's progress; the check's report goes to stdout, as `check` prints it. */
-function printEvent(event: RunEvent, format: 'text' | 'json', print: { formatResult: typeof formatResult; describeHolders: typeof describeHolders }): void {
+function printEvent(event: RunEvent, print: { report: (result: CheckResult) => void; describeHolders: typeof describeHolders }): void {
   switch (event.kind) {
     case 'lock-waiting':
       note(`waiting for the deploy lock "${event.lock.name}" (key ${event.lock.key}): ${print.describeHolders(event.holders)}; waiting up to ${seconds(event.remainingMs)} more`);
@@ -86,7 +85,7 @@ function printEvent(event: RunEvent, format: 'text' | 'json', print: { formatRes
       note(`took the deploy lock "${event.lock.name}" (key ${event.lock.key})${event.waitedMs >= 1000 ? ` after ${seconds(event.waitedMs)}` : ''}`);
       break;
     case 'checked':
-      process.stdout.write(print.formatResult(event.result, format, { color: shouldColor(process.stdout) }));
+      print.report(event.result);
       break;
     case 'command-started':
       note(`check passed; running ${formatCommand(event.command)} (pid ${event.pid ?? '?'})`);
@@ -147,7 +146,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       if (problems.length > 0 || !database || !databaseUrl) throw new InputError(problems);
 
       const deploy = await import('../../deploy/run.js');
-      const print = { formatResult: (await import('../../report/index.js')).formatResult, describeHolders: (await import('../../deploy/lock.js')).describeHolders };
+      const print = { report: await reportPrinter(resolveFormat(argv.format)), describeHolders: (await import('../../deploy/lock.js')).describeHolders };
       const [file, ...args] = command as [string, ...string[]];
       outcome = await deploy.runUnderLock({
         check: {
@@ -163,7 +162,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
         ...(argv['lock-name'] !== undefined ? { lockName: argv['lock-name'] } : {}),
         lockTimeoutMs: argv['lock-timeout'] * 1000,
         signals: processSignals,
-        onEvent: (event) => printEvent(event, argv.format, print),
+        onEvent: (event) => printEvent(event, print),
       });
       exitCode = exitCodeOf(outcome, deploy.shellExitStatus);
       switch (outcome.kind) {

@@ -421,15 +421,70 @@ function collectBranchLabels(declarations: readonly RevisionDeclaration[], byId:
  * declared order.
  */
 function normalizeDependencies(byId: ReadonlyMap<string, MutableRevision>): void {
-  for (const entry of byId.values()) {
-    if (entry.dependsOnIds.length === 0) continue;
-    const declaredByAncestors = new Set<string>();
-    for (const ancestor of walk([entry.declaration.id], (id) => byId.get(id)?.declaration.downRevisions ?? [])) {
-      if (ancestor === entry.declaration.id) continue;
-      for (const dependency of byId.get(ancestor)?.dependsOnIds ?? []) declaredByAncestors.add(dependency);
+  const dependents = [...byId.values()].filter((entry) => entry.dependsOnIds.length > 0);
+  if (dependents.length === 0) return;
+  const declaredAbove = dependenciesDeclaredAbove(byId);
+  for (const entry of dependents) {
+    let declaredByAncestors = declaredAbove?.get(entry.declaration.id);
+    if (!declaredByAncestors) {
+      // A cycle through down_revision: walk from the revision itself, which the walk may meet again.
+      const walked = new Set<string>();
+      for (const ancestor of walk([entry.declaration.id], (id) => byId.get(id)?.declaration.downRevisions ?? [])) {
+        if (ancestor === entry.declaration.id) continue;
+        for (const dependency of byId.get(ancestor)?.dependsOnIds ?? []) walked.add(dependency);
+      }
+      declaredByAncestors = walked;
     }
     entry.normalizedDependsOn = entry.dependsOnIds.filter((dependency) => !declaredByAncestors.has(dependency));
   }
+}
+
+const NO_DEPENDENCIES: ReadonlySet<string> = new Set();
+
+/**
+ * For each revision, the dependencies its versioned ancestors declare, computed parents first so
+ * that a revision reuses its parent's set unless the parent declares some or it is a merge: about
+ * linear, where a walk per revision with `depends_on` is not. Undefined when `down_revision`
+ * edges form a cycle (there is no parents-first order).
+ */
+function dependenciesDeclaredAbove(byId: ReadonlyMap<string, MutableRevision>): Map<string, ReadonlySet<string>> | undefined {
+  const parentsOf = new Map<string, string[]>();
+  const childrenOf = new Map<string, string[]>();
+  for (const [id, entry] of byId) {
+    const parents = unique(entry.declaration.downRevisions).filter((parent) => byId.has(parent));
+    parentsOf.set(id, parents);
+    for (const parent of parents) {
+      const siblings = childrenOf.get(parent);
+      if (siblings) siblings.push(id);
+      else childrenOf.set(parent, [id]);
+    }
+  }
+  const unordered = new Map([...parentsOf].map(([id, parents]) => [id, parents.length]));
+  const ready = [...byId.keys()].filter((id) => unordered.get(id) === 0);
+  const declaredAbove = new Map<string, ReadonlySet<string>>();
+  while (ready.length > 0) {
+    const id = ready.pop()!;
+    const parents = parentsOf.get(id)!;
+    const only = parents.length === 1 ? parents[0]! : undefined;
+    if (parents.length === 0) {
+      declaredAbove.set(id, NO_DEPENDENCIES);
+    } else if (only !== undefined && byId.get(only)!.dependsOnIds.length === 0) {
+      declaredAbove.set(id, declaredAbove.get(only)!);
+    } else {
+      const declared = new Set<string>();
+      for (const parent of parents) {
+        for (const dependency of declaredAbove.get(parent)!) declared.add(dependency);
+        for (const dependency of byId.get(parent)!.dependsOnIds) declared.add(dependency);
+      }
+      declaredAbove.set(id, declared);
+    }
+    for (const child of childrenOf.get(id) ?? []) {
+      const left = unordered.get(child)! - 1;
+      unordered.set(child, left);
+      if (left === 0) ready.push(child);
+    }
+  }
+  return declaredAbove.size === byId.size ? declaredAbove : undefined;
 }
 
 /** Every id reachable from `starts` through `next`, starts included; ids `next` cannot expand are still yielded. */
@@ -466,18 +521,70 @@ function parentsIn(revisions: ReadonlyMap<string, GraphRevision>, revision: Grap
   return parents;
 }
 
+/** A graph's revisions by position (load order), with their parent lists as positions. */
+interface IndexedGraph {
+  readonly ids: readonly string[];
+  readonly position: ReadonlyMap<string, number>;
+  readonly upgradeParents: readonly (readonly number[])[];
+  readonly versionedParents: readonly (readonly number[])[];
+}
+
+const indexedGraphs = new WeakMap<ReadonlyMap<string, GraphRevision>, IndexedGraph>();
+
+/** Built once per graph: ancestor walks over positions avoid hashing ids at every step. */
+function indexedGraph(revisions: ReadonlyMap<string, GraphRevision>): IndexedGraph {
+  let indexed = indexedGraphs.get(revisions);
+  if (!indexed) {
+    const ids = [...revisions.keys()];
+    const position = new Map<string, number>();
+    ids.forEach((id, index) => position.set(id, index));
+    const upgradeParents: number[][] = [];
+    const versionedParents: number[][] = [];
+    for (const revision of revisions.values()) {
+      const parents = parentsIn(revisions, revision);
+      upgradeParents.push(parents.upgrade.map((id) => position.get(id)!));
+      versionedParents.push(parents.versioned.map((id) => position.get(id)!));
+    }
+    indexed = { ids, position, upgradeParents, versionedParents };
+    indexedGraphs.set(revisions, indexed);
+  }
+  return indexed;
+}
+
 /**
  * The revisions an upgrade to `ids` needs: the ids and all their ancestors through `down_revision`
- * and `depends_on`. With `versionedOnly`, through `down_revision` alone.
+ * and `depends_on`. With `versionedOnly`, through `down_revision` alone. Ids not in the graph are
+ * kept as given.
  */
 export function ancestorsOf(graph: Pick<RevisionGraph, 'revisions'>, ids: Iterable<string>, options: { versionedOnly?: boolean } = {}): Set<string> {
-  const { revisions } = graph;
-  return walk(ids, (id) => {
-    const revision = revisions.get(id);
-    if (!revision) return [];
-    const parents = parentsIn(revisions, revision);
-    return options.versionedOnly ? parents.versioned : parents.upgrade;
-  });
+  const { ids: names, position, upgradeParents, versionedParents } = indexedGraph(graph.revisions);
+  const parents = options.versionedOnly ? versionedParents : upgradeParents;
+  // The same depth-first order as `walk`, over positions; -1 stands for an id outside the graph.
+  const seen = new Set<string>();
+  const visited = new Uint8Array(names.length);
+  const todo: number[] = [];
+  const outside: string[] = [];
+  for (const id of ids) {
+    const index = position.get(id);
+    if (index === undefined) {
+      todo.push(-1 - outside.length);
+      outside.push(id);
+    } else {
+      todo.push(index);
+    }
+  }
+  while (todo.length > 0) {
+    const index = todo.pop()!;
+    if (index < 0) {
+      seen.add(outside[-1 - index]!);
+      continue;
+    }
+    if (visited[index]) continue;
+    visited[index] = 1;
+    seen.add(names[index]!);
+    for (const parent of parents[index]!) if (!visited[parent]) todo.push(parent);
+  }
+  return seen;
 }
 
 /** The ids and every revision built on them, through `down_revision` (and `depends_on` unless `versionedOnly`). */
@@ -512,22 +619,70 @@ function forkPoints(revisions: ReadonlyMap<string, GraphRevision>, heads: readon
 /** Independent histories: connected through `down_revision` edges, each listed in load order. */
 function findComponents(revisions: ReadonlyMap<string, GraphRevision>): HistoryComponent[] {
   const componentOf = new Map<string, number>();
-  const components: string[][] = [];
+  let count = 0;
   for (const id of revisions.keys()) {
     if (componentOf.has(id)) continue;
-    const members = walk([id], (member) => {
-      const revision = revisions.get(member)!;
-      return existingOnly(revisions, [...revision.downRevisions, ...revision.children]);
-    });
-    const index = components.length;
-    for (const member of members) componentOf.set(member, index);
-    components.push([...members].sort((a, b) => revisions.get(a)!.loadIndex - revisions.get(b)!.loadIndex));
+    const component = count++;
+    componentOf.set(id, component);
+    const todo = [id];
+    while (todo.length > 0) {
+      const revision = revisions.get(todo.pop()!)!;
+      for (const neighbour of revision.downRevisions) {
+        if (revisions.has(neighbour) && !componentOf.has(neighbour)) {
+          componentOf.set(neighbour, component);
+          todo.push(neighbour);
+        }
+      }
+      for (const neighbour of revision.children) {
+        if (!componentOf.has(neighbour)) {
+          componentOf.set(neighbour, component);
+          todo.push(neighbour);
+        }
+      }
+    }
   }
-  return components.map((members) => ({
-    revisions: members,
-    heads: members.filter((id) => revisions.get(id)!.children.length === 0),
-    bases: members.filter((id) => revisions.get(id)!.downRevisions.length === 0),
-  }));
+  // The map is in load order, so each component's members come out in load order too.
+  const components = Array.from({ length: count }, (): { revisions: string[]; heads: string[]; bases: string[] } => ({ revisions: [], heads: [], bases: [] }));
+  for (const revision of revisions.values()) {
+    const component = components[componentOf.get(revision.id)!]!;
+    component.revisions.push(revision.id);
+    if (revision.children.length === 0) component.heads.push(revision.id);
+    if (revision.downRevisions.length === 0) component.bases.push(revision.id);
+  }
+  return components;
+}
+
+/**
+ * Whether no revision is its own ancestor through `down_revision` and `depends_on`: Kahn's
+ * algorithm over the edges the graph already lists from parent to child (`children` and
+ * `dependents`), linear in their number. Without a cycle there, there is none through
+ * `down_revision` alone either.
+ */
+function hasNoCycle(revisions: ReadonlyMap<string, GraphRevision>): boolean {
+  const position = new Map<string, number>();
+  for (const id of revisions.keys()) position.set(id, position.size);
+  const unorderedParents = new Int32Array(position.size);
+  for (const revision of revisions.values()) {
+    for (const child of [...revision.children, ...revision.dependents]) {
+      const index = position.get(child)!;
+      unorderedParents[index] = unorderedParents[index]! + 1;
+    }
+  }
+  const ready: GraphRevision[] = [];
+  for (const revision of revisions.values()) if (unorderedParents[position.get(revision.id)!] === 0) ready.push(revision);
+  let ordered = 0;
+  while (ready.length > 0) {
+    const revision = ready.pop()!;
+    ordered++;
+    for (const next of [revision.children, revision.dependents]) {
+      for (const child of next) {
+        const index = position.get(child)!;
+        unorderedParents[index] = unorderedParents[index]! - 1;
+        if (unorderedParents[index] === 0) ready.push(revisions.get(child)!);
+      }
+    }
+  }
+  return ordered === position.size;
 }
 
 /** Strongly connected components with a cycle (size above one, or a self edge), by Tarjan's algorithm. */
@@ -584,6 +739,7 @@ function cyclicComponents(ids: readonly string[], next: (id: string) => readonly
  * base; a cycle hanging off a merge whose other parent reaches a base passes that check.
  */
 function findCycles(revisions: ReadonlyMap<string, GraphRevision>, heads: readonly string[], resolvedHeads: readonly string[], bases: readonly string[]): CycleProblem[] {
+  if (hasNoCycle(revisions)) return [];
   const ids = [...revisions.keys()];
   const byLoadOrder = (members: string[]): string[] => members.sort((a, b) => revisions.get(a)!.loadIndex - revisions.get(b)!.loadIndex);
   const versionedParents = (id: string): string[] => existingOnly(revisions, revisions.get(id)!.downRevisions);
@@ -762,6 +918,7 @@ function resolveTarget(graph: RevisionGraph, target: string): { revisions: strin
  */
 function overlaps(graph: RevisionGraph, ids: readonly string[]): string[][] {
   const distinct = unique(ids);
+  if (distinct.length < 2) return [];
   const covers = new Map(
     distinct.map((id) => {
       const ancestors = ancestorsOf(graph, [id]);
@@ -772,16 +929,170 @@ function overlaps(graph: RevisionGraph, ids: readonly string[]): string[][] {
   return distinct.filter((id) => covers.get(id)!.length > 0 && !coveredByAnother.has(id)).map((id) => [id, ...covers.get(id)!]);
 }
 
+/** The set of revisions a line of the walk still needs: the line's head and its ancestors. */
+interface LineAncestry {
+  has(id: string): boolean;
+  /** The ancestry of the head's only parent, after a plain step down the line (may reuse this one). */
+  stepDown(head: string, parent: string): LineAncestry;
+}
+
+/** Ancestries as explicit sets, exactly as Alembic keeps them; used when the graph has a cycle. */
+class ExplicitAncestry implements LineAncestry {
+  private readonly members: Set<string>;
+
+  constructor(graph: RevisionGraph, head: string) {
+    this.members = ancestorsOf(graph, [head]);
+  }
+
+  has(id: string): boolean {
+    return this.members.has(id);
+  }
+
+  stepDown(head: string): LineAncestry {
+    this.members.delete(head);
+    return this;
+  }
+}
+
+/**
+ * The upgrade graph with integer positions and a level per revision, every revision standing
+ * above all of its upgrade parents; undefined when the graph has a cycle (levels then do not exist).
+ */
+interface LeveledGraph {
+  readonly position: ReadonlyMap<string, number>;
+  readonly parents: readonly (readonly number[])[];
+  readonly level: Int32Array;
+}
+
+const leveledGraphs = new WeakMap<ReadonlyMap<string, GraphRevision>, LeveledGraph | null>();
+
+function leveledGraph(revisions: ReadonlyMap<string, GraphRevision>): LeveledGraph | undefined {
+  const cached = leveledGraphs.get(revisions);
+  if (cached !== undefined) return cached ?? undefined;
+  const { position, upgradeParents: parents } = indexedGraph(revisions);
+  const children: number[][] = parents.map(() => []);
+  const unorderedParents = new Int32Array(parents.length);
+  parents.forEach((own, index) => {
+    unorderedParents[index] = own.length;
+    for (const parent of own) children[parent]!.push(index);
+  });
+  // Kahn's algorithm: a revision gets its level once all of its parents have theirs.
+  const level = new Int32Array(parents.length);
+  const ready: number[] = [];
+  unorderedParents.forEach((count, index) => {
+    if (count === 0) ready.push(index);
+  });
+  let leveled = 0;
+  while (ready.length > 0) {
+    const index = ready.pop()!;
+    leveled++;
+    for (const child of children[index]!) {
+      if (level[child]! <= level[index]!) level[child] = level[index]! + 1;
+      unorderedParents[child] = unorderedParents[child]! - 1;
+      if (unorderedParents[child] === 0) ready.push(child);
+    }
+  }
+  const result = leveled === parents.length ? { position, parents, level } : undefined;
+  leveledGraphs.set(revisions, result ?? null);
+  return result;
+}
+
+/**
+ * The same sets as ExplicitAncestry, explored only as far down as the questions asked of them: to
+ * know whether x is an ancestor of the head, only revisions above x's level need expanding. The
+ * walk asks about revisions near the lines it is on, so each line is explored about once, instead
+ * of once per merge as explicit sets are.
+ */
+class LazyAncestry implements LineAncestry {
+  private readonly discovered = new Set<number>();
+  private readonly expanded = new Set<number>();
+  /** Discovered revisions not expanded yet: a binary heap, highest level first. */
+  private readonly frontier: number[] = [];
+
+  constructor(
+    private readonly graph: LeveledGraph,
+    head: number,
+  ) {
+    this.discover(head);
+  }
+
+  has(id: string): boolean {
+    const target = this.graph.position.get(id);
+    if (target === undefined) return false;
+    if (this.discovered.has(target)) return true;
+    const { level, parents } = this.graph;
+    const floor = level[target]!;
+    // A path from the head down to the target only passes through revisions above its level.
+    while (this.frontier.length > 0 && level[this.frontier[0]!]! > floor) {
+      const next = this.popHighest();
+      this.expanded.add(next);
+      for (const parent of parents[next]!) if (!this.discovered.has(parent)) this.discover(parent);
+    }
+    return this.discovered.has(target);
+  }
+
+  stepDown(head: string, parent: string): LineAncestry {
+    const headPosition = this.graph.position.get(head)!;
+    // The head's only parent was discovered when the head was expanded; everything else
+    // discovered lies below that parent, so only the head leaves the set.
+    if (!this.expanded.has(headPosition)) return new LazyAncestry(this.graph, this.graph.position.get(parent)!);
+    this.discovered.delete(headPosition);
+    this.expanded.delete(headPosition);
+    return this;
+  }
+
+  private discover(position: number): void {
+    this.discovered.add(position);
+    const { level } = this.graph;
+    const heap = this.frontier;
+    let index = heap.length;
+    heap.push(position);
+    while (index > 0) {
+      const parentIndex = (index - 1) >> 1;
+      if (level[heap[parentIndex]!]! >= level[position]!) break;
+      heap[index] = heap[parentIndex]!;
+      index = parentIndex;
+    }
+    heap[index] = position;
+  }
+
+  private popHighest(): number {
+    const { level } = this.graph;
+    const heap = this.frontier;
+    const top = heap[0]!;
+    const last = heap.pop()!;
+    if (heap.length > 0) {
+      let index = 0;
+      for (;;) {
+        const left = 2 * index + 1;
+        if (left >= heap.length) break;
+        const right = left + 1;
+        const higher = right < heap.length && level[heap[right]!]! > level[heap[left]!]! ? right : left;
+        if (level[heap[higher]!]! <= level[last]!) break;
+        heap[index] = heap[higher]!;
+        index = higher;
+      }
+      heap[index] = last;
+    }
+    return top;
+  }
+}
+
 /**
  * Alembic's upgrade order. It walks down from the targets, finishing one line before the next and
  * moving to another line whenever the current revision is still needed by it, then reverses the
  * walk. So each branch is applied back to its branch point before the next starts, and a merge's
  * parents are applied in reverse order of its `down_revision` tuple. Returns the walk itself
  * (newest first); callers reverse it.
+ *
+ * Alembic recomputes a line's whole ancestor set at every merge, which makes long histories with
+ * many merges quadratic; the sets here are explored lazily (when the graph has no cycle) and
+ * answer the same questions.
  */
 function walkDownOrder(graph: RevisionGraph, todo: Set<string>, targets: readonly string[]): string[] {
   const { revisions } = graph;
-  const ancestors = (id: string): Set<string> => ancestorsOf(graph, [id]);
+  const leveled = leveledGraph(revisions);
+  const ancestors = (id: string): LineAncestry => (leveled ? new LazyAncestry(leveled, leveled.position.get(id)!) : new ExplicitAncestry(graph, id));
   const currentHeads = unique(targets.filter((id) => todo.has(id))).sort((a, b) => revisions.get(a)!.loadIndex - revisions.get(b)!.loadIndex);
   const ancestorsByHead = currentHeads.map(ancestors);
   const output: string[] = [];
@@ -810,7 +1121,7 @@ function walkDownOrder(graph: RevisionGraph, todo: Set<string>, targets: readonl
     } else if (revision.normalizedDependsOn.length === 0 && revision.downRevisions.length === 1) {
       // A plain step down one line: the line's ancestor set only loses the revision just emitted.
       currentHeads[candidateIndex] = parentsToVisit[0]!;
-      ancestorsByHead[candidateIndex]!.delete(candidate);
+      ancestorsByHead[candidateIndex] = ancestorsByHead[candidateIndex]!.stepDown(candidate, parentsToVisit[0]!);
     } else {
       currentHeads[candidateIndex] = parentsToVisit[0]!;
       ancestorsByHead[candidateIndex] = ancestors(parentsToVisit[0]!);

@@ -152,20 +152,36 @@ export function firstTopLevelDefinitionOffset(text: string): number {
   return text.length;
 }
 
-/** The offset of the first syntax error the parser recovered from, if any. */
+type TreeChild = Tree['children'][number];
+
+/**
+ * The offset of the first syntax error the parser recovered from, if any. It runs on every file,
+ * so it reads the tree's storage directly (subtrees, and buffers of (type, from, to, end) quads)
+ * rather than visiting node objects: the earliest error node is the first one in document order.
+ */
 function firstSyntaxErrorOffset(tree: Tree): number | undefined {
-  let errorAt: number | undefined;
-  tree.iterate({
-    enter(node) {
-      if (errorAt !== undefined) return false;
-      if (node.type.isError) {
-        errorAt = node.from;
-        return false;
+  let first: number | undefined;
+  const visit = (node: TreeChild, offset: number): void => {
+    if (first !== undefined && offset >= first) return;
+    if ('buffer' in node) {
+      const { buffer, set } = node;
+      for (let index = 0; index < buffer.length; index += 4) {
+        if (set.types[buffer[index]!]!.isError) {
+          const from = offset + buffer[index + 1]!;
+          if (first === undefined || from < first) first = from;
+          return;
+        }
       }
-      return undefined;
-    },
-  });
-  return errorAt;
+      return;
+    }
+    if (node.type.isError) {
+      first = offset;
+      return;
+    }
+    node.children.forEach((child, index) => visit(child, offset + node.positions[index]!));
+  };
+  visit(tree, 0);
+  return first;
 }
 
 function children(node: SyntaxNode): SyntaxNode[] {
@@ -198,6 +214,8 @@ function isHexDigit(character: string | undefined): boolean {
  * escapes resolved unless raw. `\N{...}` needs Unicode's name table, so it is reported instead.
  */
 function decodeStringBody(body: string, raw: boolean, bytes: boolean): { value: string } | { error: string } {
+  // Most literals (ids, docstrings) have nothing to decode.
+  if (!body.includes('\\') && !body.includes('\r')) return { value: body };
   let value = '';
   for (let index = 0; index < body.length; index++) {
     const character = body[index]!;
@@ -596,7 +614,12 @@ function bindAssignment(statement: SyntaxNode, facts: ModuleFacts, text: string)
 function importedNames(statement: SyntaxNode, text: string): string[] {
   const parts = children(statement);
   const importIndex = parts.findIndex((part) => part.name === 'import');
-  const listed = parts.slice(importIndex + 1).flatMap((part) => (part.name === 'importList' ? children(part) : [part]));
+  const listed: SyntaxNode[] = [];
+  for (let index = importIndex + 1; index < parts.length; index++) {
+    const part = parts[index]!;
+    if (part.name === 'importList') listed.push(...children(part));
+    else listed.push(part);
+  }
   const names: string[] = [];
   for (let index = 0; index < listed.length; index++) {
     const part = listed[index]!;
@@ -801,9 +824,9 @@ export function parseRevisionFile(text: string, file: string): ParsedRevisionFil
   const dependsOn = optionalList('depends_on');
   const branchLabels = optionalList('branch_labels');
 
-  const docstring = facts.docstring === undefined ? undefined : stripped(facts.docstring);
-  const message = docstring === undefined ? '' : stripped(docstring.split('\n')[0]!);
-  const revisionIdLine = docstring?.split('\n').find((line) => stripped(line).startsWith('Revision ID:'));
+  const docstringLines = facts.docstring === undefined ? undefined : stripped(facts.docstring).split('\n');
+  const message = docstringLines === undefined ? '' : stripped(docstringLines[0]!);
+  const revisionIdLine = docstringLines?.find((line) => stripped(line).startsWith('Revision ID:'));
   const docstringRevisionId = revisionIdLine === undefined ? undefined : stripped(stripped(revisionIdLine).slice('Revision ID:'.length));
 
   // The prefix ends where the first top-level definition starts; if that is `def upgrade`, its

@@ -5,7 +5,7 @@
  * `recursive_version_locations`.
  */
 import { opendirSync, readdirSync, readFileSync, realpathSync, statSync, type Dirent } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { buildRevisionGraph, isFatalHistoryProblem, type HistoryProblem } from '../graph.js';
 import type { MigrationProblem, MigrationScript, MigrationSource, UpgradeBody } from '../source.js';
 import type { AlembicConfig } from './ini.js';
@@ -120,10 +120,12 @@ function isFile(path: string, entry: Dirent): boolean {
   }
 }
 
-/** A script file: where it was found, and its path with symbolic links resolved. */
+/** A script file: where it was found, its path with symbolic links resolved, and its path relative to the version location. */
 interface ScriptPath {
   readonly path: string;
   readonly realPath: string;
+  /** With `/` separators. */
+  readonly relativePath: string;
 }
 
 function realPathOf(path: string): string {
@@ -138,21 +140,24 @@ function realPathOf(path: string): string {
 function scriptPaths(location: string, options: ScanOptions): ScriptPath[] {
   const order = options.order ?? 'sorted';
   const paths: ScriptPath[] = [];
-  const visit = (directory: string): void => {
+  // Relative paths are built while descending, rather than with path.relative per file.
+  const visit = (directory: string, relativeDirectory: string): void => {
     // One realpath per directory: a plain file's real path follows from its directory's.
     const realDirectory = realPathOf(directory);
     const subdirectories: string[] = [];
     for (const entry of listDirectory(directory, order)) {
       const path = join(directory, entry.name);
       if (isFile(path, entry)) {
-        if (isScriptName(entry.name, options.sourceless ?? false)) paths.push({ path, realPath: entry.isSymbolicLink() ? realPathOf(path) : join(realDirectory, entry.name) });
+        if (isScriptName(entry.name, options.sourceless ?? false)) {
+          paths.push({ path, realPath: entry.isSymbolicLink() ? realPathOf(path) : join(realDirectory, entry.name), relativePath: relativeDirectory + entry.name });
+        }
       } else if (options.recursive && isDirectory(path, entry) && !entry.name.endsWith('__pycache__')) {
-        subdirectories.push(path);
+        subdirectories.push(entry.name);
       }
     }
-    for (const subdirectory of subdirectories) visit(subdirectory);
+    for (const name of subdirectories) visit(join(directory, name), `${relativeDirectory}${name}/`);
   };
-  visit(location);
+  visit(location, '');
   return paths;
 }
 
@@ -172,6 +177,9 @@ function fileExists(path: string): boolean {
   }
 }
 
+/** One options object for every read: a string argument is turned into a new one on each call. */
+const UTF8 = { encoding: 'utf8' } as const;
+
 /** Lists, reads and parses the scripts of the version locations. Problems are collected, not thrown. */
 export function scanRevisionFiles(options: ScanOptions): ScanResult {
   const scripts: ScannedScript[] = [];
@@ -183,7 +191,7 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
       problems.push({ kind: 'missing-versions-directory', revisions: [], locations: [{ file: location }] });
       continue;
     }
-    for (const { path, realPath } of scriptPaths(location, options)) {
+    for (const { path, realPath, relativePath } of scriptPaths(location, options)) {
       if (seen.has(realPath)) continue;
       seen.add(realPath);
       if (!path.endsWith('.py')) {
@@ -196,7 +204,7 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
       }
       let text: string;
       try {
-        text = readFileSync(path, 'utf8');
+        text = readFileSync(path, UTF8);
       } catch (error) {
         problems.push({ kind: 'unreadable-file', revisions: [], locations: [{ file: path }], reason: (error as NodeJS.ErrnoException).code ?? String(error) });
         continue;
@@ -208,7 +216,7 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
       scripts.push(
         Object.freeze({
           ...parsed,
-          relativePath: relative(location, path).split(sep).join('/'),
+          relativePath,
           text,
           line: parsed.lines.revision ?? 1,
           versionLocation: location,

@@ -37,18 +37,39 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** Runs a command `runs` times (after one warm-up of the file cache) and summarises. */
-export function measureMany(
-  command: readonly string[],
-  runs: number,
-  options: { env?: NodeJS.ProcessEnv; acceptedCodes?: readonly number[] } = {},
-): { medianSeconds: number; peakRssMb: number; failures: string[] } {
-  const accepted = options.acceptedCodes ?? [0];
-  measure(command, options.env);
-  const measurements = Array.from({ length: runs }, () => measure(command, options.env));
-  return {
-    medianSeconds: median(measurements.map((m) => m.seconds)),
-    peakRssMb: Math.max(...measurements.map((m) => m.peakRssMb)),
-    failures: measurements.filter((m) => !accepted.includes(m.code)).map((m) => `exit ${m.code}: ${m.stderr}`),
-  };
+/** A command to time, with what counts as success. */
+export interface TimedCommand {
+  readonly command: readonly string[];
+  readonly env?: NodeJS.ProcessEnv;
+  readonly acceptedCodes?: readonly number[];
+}
+
+/** The summary of one command's runs. */
+export interface Timing {
+  readonly medianSeconds: number;
+  readonly minSeconds: number;
+  readonly peakRssMb: number;
+  readonly failures: string[];
+}
+
+/**
+ * Runs each command once to warm the file cache, then `runs` rounds of every command in turn, and
+ * summarises each. Taking turns makes a machine whose load changes during the benchmark slow every
+ * command alike, instead of whichever happened to run at the time.
+ */
+export function measureInterleaved(commands: readonly TimedCommand[], runs: number): Timing[] {
+  for (const { command, env } of commands) measure(command, env);
+  const measurements: Measurement[][] = commands.map(() => []);
+  for (let round = 0; round < runs; round++) {
+    commands.forEach(({ command, env }, index) => measurements[index]!.push(measure(command, env)));
+  }
+  return commands.map(({ acceptedCodes = [0] }, index) => {
+    const own = measurements[index]!;
+    return {
+      medianSeconds: median(own.map((m) => m.seconds)),
+      minSeconds: Math.min(...own.map((m) => m.seconds)),
+      peakRssMb: Math.max(...own.map((m) => m.peakRssMb)),
+      failures: own.filter((m) => !acceptedCodes.includes(m.code)).map((m) => `exit ${m.code}: ${m.stderr}`),
+    };
+  });
 }

@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import { quoteIdentifier, withReadOnlySnapshot, type VersionTableOptions } from '../catalog/introspect.js';
 import { versionRowsQuery } from '../catalog/queries.js';
+import { quoteLiteral } from '../model/sql-text.js';
 
 /** Schemas that hold the team's objects: not the system's, not toast or temporary ones. */
 const USER_NAMESPACE_FILTER = `n.nspname NOT IN ('pg_catalog', 'information_schema')
@@ -411,10 +412,7 @@ function qualified(object: ObjectName): string {
   return `${quoteIdentifier(object.schema)}.${quoteIdentifier(object.name)}`;
 }
 
-/** A string as an SQL literal (standard_conforming_strings is on, so backslashes are plain characters). */
-export function quoteLiteral(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+export { quoteLiteral };
 
 /**
  * Reads the shape of the database `client` is connected to, inside one READ ONLY, REPEATABLE READ

@@ -1,6 +1,6 @@
 import type { EnumLabelDiff } from '../model/compare.js';
 import { formatQualifiedName } from '../model/names.js';
-import { sqlLiteral, sqlName } from './enum-missing.js';
+import { quoteLiteral, sqlName } from '../model/sql-text.js';
 import { defineRule } from './rule.js';
 
 function list(labels: readonly string[]): string {
@@ -16,8 +16,8 @@ function addValueStatements(diff: EnumLabelDiff): string[] {
     const index = diff.expected.indexOf(label);
     const previous = index > 0 ? diff.expected[index - 1] : undefined;
     const next = diff.expected.slice(index + 1).find((candidate) => diff.actual.includes(candidate));
-    const position = previous !== undefined ? ` AFTER ${sqlLiteral(previous)}` : next !== undefined ? ` BEFORE ${sqlLiteral(next)}` : '';
-    return `ALTER TYPE ${sqlName(diff.enumType)} ADD VALUE ${sqlLiteral(label)}${position}`;
+    const position = previous !== undefined ? ` AFTER ${quoteLiteral(previous)}` : next !== undefined ? ` BEFORE ${quoteLiteral(next)}` : '';
+    return `ALTER TYPE ${sqlName(diff.enumType)} ADD VALUE ${quoteLiteral(label)}${position}`;
   });
 }
 

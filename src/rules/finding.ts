@@ -1,5 +1,3 @@
-import type { QualifiedName } from '../model/names.js';
-
 export type Severity = 'error' | 'warning' | 'info';
 
 /** One thing the gate found: what is wrong, where, and how to fix it. */
@@ -23,4 +21,3 @@ export interface Finding {
 /** What a rule reports; the registry fills in its id and severity. */
 export type FindingDraft = Omit<Finding, 'rule' | 'severity'> & { readonly severity?: Severity };
 
-export type { QualifiedName };

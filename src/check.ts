@@ -8,7 +8,8 @@ import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 import { analyzePending, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
-import { runRules, type Finding } from './rules/index.js';
+import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
+import { InputError } from './errors.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
 
 export { isSafe, summarize, type FindingSummary };
@@ -32,7 +33,17 @@ export interface CheckOptions extends MigrationsLocation {
   readonly transactionPerMigration?: boolean;
   /** Also compare the live schema with what the applied revisions imply (reads every applied upgrade()). */
   readonly verifyApplied?: boolean;
+  /** Severity overrides by rule id (`off` drops a rule's findings); an unknown id is an InputError. */
+  readonly severities?: RuleSeverities;
+  /**
+   * Called as each phase starts, so that a caller can show progress; the library itself never
+   * writes to a terminal. A phase ends when the next starts or the check returns.
+   */
+  readonly onProgress?: (phase: CheckPhase) => void;
 }
+
+/** The phases of a check that may take a while, in the order they run (each only when it applies). */
+export type CheckPhase = 'reading-migrations' | 'connecting' | 'introspecting' | 'simulating';
 
 /** The live database as the check saw it. */
 export interface DatabaseReport {
@@ -100,9 +111,15 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const strict = options.strict ?? false;
   const cwd = options.cwd ?? process.cwd();
   const target = options.target ?? 'head';
+  const severities = options.severities ?? {};
+  const unknownRules = unknownRuleIds(severities, RULES);
+  if (unknownRules.length > 0) throw new InputError(unknownRules.map((id) => `severities: unknown rule "${id}" (schema-gate rules lists them)`));
+  const progress = options.onProgress ?? (() => undefined);
   const manifest = await loadManifest(options.manifestFile);
-  const source = hasMigrations(options) ? openMigrations(options) : undefined;
-  const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl }) : undefined;
+  const hasSource = hasMigrations(options);
+  if (hasSource) progress('reading-migrations');
+  const source = hasSource ? openMigrations(options) : undefined;
+  const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl, onProgress: progress }) : undefined;
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 
   const notes: string[] = [];
@@ -110,8 +127,10 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   // The pending statements, simulated on the live schema (offline: on an empty one).
   const start = catalog?.state ?? EMPTY_SCHEMA_STATE;
+  const simulates = analysis !== undefined && analysis.pending.problems.length === 0;
+  if (simulates) progress('simulating');
   const pendingAnalysis =
-    analysis && analysis.pending.problems.length === 0
+    analysis && simulates
       ? await analyzePending(analysis.source, analysis.pending.revisions, start, {
           cwd,
           ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}),
@@ -163,7 +182,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         ...(simulation ? { simulation } : {}),
         ...(analysis ? { migrations: analysis.context } : {}),
         ...(appliedHistory ? { appliedHistory } : {}),
-      }),
+      }, RULES, severities),
       cwd,
     ),
     pendingAnalysis,

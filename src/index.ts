@@ -3,7 +3,7 @@
  * exits; failures are thrown as GateError subclasses that carry their exit code.
  */
 export { check, isSafe, summarize } from './check.js';
-export type { CheckOptions, CheckResult, DatabaseReport, FindingSummary, MigrationsReport } from './check.js';
+export type { CheckOptions, CheckPhase, CheckResult, DatabaseReport, FindingSummary, MigrationsReport } from './check.js';
 export { plan, analyzeMigrations } from './plan.js';
 export type { PlanOptions, PlanResult, PlannedRevision, PlannedEffect, MigrationAnalysis } from './plan.js';
 export { openMigrations, hasMigrations } from './migrations/open.js';
@@ -34,8 +34,8 @@ export { createSchemaState, EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 export type { SchemaState, EnumType, Table, EnumColumn } from './model/schema-state.js';
 export { parseQualifiedName, formatQualifiedName } from './model/names.js';
 export type { QualifiedName } from './model/names.js';
-export { RULES, runRules } from './rules/index.js';
-export type { Finding, Severity, Rule, RuleMeta, RuleContext } from './rules/index.js';
+export { RULES, RULE_SEVERITIES, runRules } from './rules/index.js';
+export type { Finding, Severity, Rule, RuleMeta, RuleContext, RuleSeverity, RuleSeverities } from './rules/index.js';
 export { formatResult, formatJson, formatText, FORMATS } from './report/index.js';
 export type { Format } from './report/index.js';
 export { ExitCode, GateError, InputError, DatabaseError } from './errors.js';

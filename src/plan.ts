@@ -8,7 +8,8 @@ import { pendingRevisions, type PendingRevisions } from './migrations/graph.js';
 import { openMigrations, type MigrationsLocation } from './migrations/open.js';
 import { compareStates } from './model/compare.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
-import { runRules, type Finding } from './rules/index.js';
+import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
+import { InputError } from './errors.js';
 import type { MigrationsContext } from './rules/rule.js';
 
 /** One revision that `alembic upgrade` would apply. */
@@ -47,6 +48,8 @@ export interface PlanOptions extends MigrationsLocation {
   /** Also read each pending revision's upgrade() and list what it does. */
   readonly effects?: boolean;
   readonly sqlalchemyVersion?: string;
+  /** Severity overrides by rule id (`off` drops a rule's findings); an unknown id is an InputError. */
+  readonly severities?: RuleSeverities;
 }
 
 /** What `alembic upgrade <target>` would do, before it runs. */
@@ -105,9 +108,18 @@ export function plannedRevisions(analysis: MigrationAnalysis, cwd: string): Plan
 }
 
 /** Reads the live catalog; loaded lazily so that offline runs never load the database driver. */
-export async function readCatalog(options: { databaseUrl: string; connection?: ConnectionOptions; versionTable?: VersionTableOptions }): Promise<CatalogSnapshot> {
+export async function readCatalog(options: {
+  databaseUrl: string;
+  connection?: ConnectionOptions;
+  versionTable?: VersionTableOptions;
+  onProgress?: (phase: 'connecting' | 'introspecting') => void;
+}): Promise<CatalogSnapshot> {
   const { introspect } = await import('./catalog/introspect.js');
-  return introspect(options.databaseUrl, { ...(options.connection ? { connection: options.connection } : {}), ...(options.versionTable ? { versionTable: options.versionTable } : {}) });
+  return introspect(options.databaseUrl, {
+    ...(options.connection ? { connection: options.connection } : {}),
+    ...(options.versionTable ? { versionTable: options.versionTable } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
 }
 
 /** The database part of a report. */
@@ -129,12 +141,15 @@ export async function databaseReport(url: string, catalog: CatalogSnapshot): Pro
 export async function plan(options: PlanOptions): Promise<PlanResult> {
   const cwd = options.cwd ?? process.cwd();
   const target = options.target ?? 'head';
+  const severities = options.severities ?? {};
+  const unknownRules = unknownRuleIds(severities, RULES);
+  if (unknownRules.length > 0) throw new InputError(unknownRules.map((id) => `severities: unknown rule "${id}" (schema-gate rules lists them)`));
   const source = openMigrations(options);
   const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl }) : undefined;
   const current = catalog?.versionTable?.revisions ?? [];
   const analysis = analyzeMigrations(source, current, target);
   const findings = relativeFindings(
-    runRules({ expected: EMPTY_SCHEMA_STATE, actual: EMPTY_SCHEMA_STATE, diff: compareStates(EMPTY_SCHEMA_STATE, EMPTY_SCHEMA_STATE), actualDescription: 'the database', migrations: analysis.context }),
+    runRules({ expected: EMPTY_SCHEMA_STATE, actual: EMPTY_SCHEMA_STATE, diff: compareStates(EMPTY_SCHEMA_STATE, EMPTY_SCHEMA_STATE), actualDescription: 'the database', migrations: analysis.context }, RULES, severities),
     cwd,
   );
   const summary = summarize(findings);

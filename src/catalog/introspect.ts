@@ -89,13 +89,18 @@ export async function withReadOnlySnapshot<T>(client: pg.Client, body: () => Pro
   }
 }
 
-/** Connects, reads the catalog, disconnects. Failures are DatabaseErrors (exit 3). */
+/**
+ * Connects, reads the catalog, disconnects. Failures are DatabaseErrors (exit 3). `onProgress` is
+ * told when connecting starts and when the catalog query does.
+ */
 export async function introspect(
   url: string,
-  options: { connection?: ConnectionOptions; versionTable?: VersionTableOptions } = {},
+  options: { connection?: ConnectionOptions; versionTable?: VersionTableOptions; onProgress?: (phase: 'connecting' | 'introspecting') => void } = {},
 ): Promise<CatalogSnapshot> {
+  options.onProgress?.('connecting');
   const client = await connect(url, options.connection ?? DEFAULT_CONNECTION_OPTIONS);
   try {
+    options.onProgress?.('introspecting');
     return await introspectWithClient(client, options.versionTable);
   } catch (error) {
     if (error instanceof DatabaseError) throw error;

@@ -1,5 +1,6 @@
 import type { Finding } from './finding.js';
 import type { Rule, RuleContext } from './rule.js';
+import { applySeverities, type RuleSeverities } from './severities.js';
 import enumLabelsDiffer from './enum-labels-differ.js';
 import enumMissing from './enum-missing.js';
 import enumNotInManifest from './enum-not-in-manifest.js';
@@ -66,12 +67,17 @@ export const RULES: readonly Rule[] = [
   tableNotInManifest,
 ];
 
-/** Runs every rule on a context and stamps each finding with its rule's id and severity. */
-export function runRules(context: RuleContext, rules: readonly Rule[] = RULES): Finding[] {
-  return rules.flatMap((rule) =>
+/**
+ * Runs every rule on a context and stamps each finding with its rule's id and severity; `severities`
+ * (a project's overrides by rule id) turn rules off or change their severity.
+ */
+export function runRules(context: RuleContext, rules: readonly Rule[] = RULES, severities: RuleSeverities = {}): Finding[] {
+  const findings = rules.flatMap((rule) =>
     rule.check(context).map((draft) => ({ ...draft, rule: rule.meta.id, severity: draft.severity ?? rule.meta.defaultSeverity })),
   );
+  return applySeverities(findings, severities);
 }
 
 export type { Finding, Severity, FindingDraft } from './finding.js';
 export type { Rule, RuleContext, RuleMeta } from './rule.js';
+export { RULE_SEVERITIES, unknownRuleIds, type RuleSeverity, type RuleSeverities } from './severities.js';

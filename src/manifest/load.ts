@@ -29,7 +29,7 @@ function validator(): ReturnType<Ajv['compile']> {
 }
 
 /** Escapes one JSON pointer token (RFC 6901). */
-function pointerToken(token: string): string {
+export function pointerToken(token: string): string {
   return token.replace(/~/g, '~0').replace(/\//g, '~1');
 }
 
@@ -41,7 +41,7 @@ function lineAndColumn(text: string, offset: number): { line: number; column: nu
 }
 
 /** Turns JSON.parse's message into `line:column: reason`. */
-function describeJsonSyntaxError(text: string, error: SyntaxError): string {
+export function describeJsonSyntaxError(text: string, error: SyntaxError): string {
   const position = /position (\d+)/.exec(error.message);
   const offset = position ? Number(position[1]) : text.length;
   const { line, column } = lineAndColumn(text, offset);
@@ -80,13 +80,15 @@ function aOrAn(type: string): string {
   return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
 }
 
-function describeType(value: unknown): string {
+/** `a string`, `an array`, `null`: what a value is, for messages. */
+export function describeType(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return aOrAn(typeof value);
 }
 
-function valueAt(document: unknown, pointer: string): unknown {
+/** The value at a JSON pointer of a document; undefined when there is none. */
+export function valueAt(document: unknown, pointer: string): unknown {
   if (pointer === '') return document;
   return pointer
     .slice(1)

@@ -4,6 +4,7 @@ import type { Argv } from 'yargs';
 import type { CheckOptions, CheckResult } from '../check.js';
 import { FORMATS, type Format, type SourceRoot } from '../report/formats.js';
 import { InputError } from '../errors.js';
+import type { RuleSeverities } from '../rules/severities.js';
 import { migrationsLocation } from './migrations-options.js';
 import { shouldColor } from './output.js';
 
@@ -13,27 +14,38 @@ import { shouldColor } from './output.js';
  */
 export function withCheckOptions<T>(yargs: Argv<T>) {
   return yargs
-    .option('manifest', { type: 'string', demandOption: true, describe: 'JSON manifest of the expected enums and tables' })
+    // Required, but it may come from the configuration file, so the handler checks it (checkOptions).
+    .option('manifest', { type: 'string', describe: 'JSON manifest of the expected enums and tables (required: here or in the configuration file)' })
     // No static default: inside GitHub Actions the default is github, decided by resolveFormat.
     .option('format', { choices: FORMATS, describe: 'Output format: text (default), json, github (default when GITHUB_ACTIONS=true), markdown or sarif' })
     .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too' })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin in requirements*.txt, pyproject.toml or a lock file near the migrations; else 2.0)", group: 'Migrations:' })
     .option('verify-applied', { type: 'boolean', default: false, describe: 'Also compare the live schema with what the applied revisions create (reads every applied upgrade(); finds hand-made changes)', group: 'Migrations:' })
-    .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' });
+    .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'Text report: only what fails the check and the verdict line; no progress line, no notes', group: 'Output:' })
+    .option('verbose', { alias: 'v', type: 'boolean', describe: 'Also say on stderr what was read (configuration, manifest, migrations, database, SQLAlchemy) and how long each phase took', group: 'Output:' })
+    .conflicts('quiet', 'verbose');
 }
 
+/** Without --manifest or a manifest in the configuration, a check has nothing to hold the schema against. */
+export const NO_MANIFEST_MESSAGE = 'no manifest: pass --manifest FILE, or set "manifest" in the configuration file (schema-gate.config.json, "schemaGate" in package.json or [tool.schema-gate] in pyproject.toml)';
+
 /** The library's check options from those flags (the database and its connection are added by the caller). */
-export function checkOptions(argv: {
-  manifest: string;
-  migrations?: string | undefined;
-  'alembic-ini'?: string | undefined;
-  recursive: boolean;
-  to: string;
-  strict: boolean;
-  'sqlalchemy-version'?: string | undefined;
-  'verify-applied': boolean;
-  'transaction-per-migration': boolean;
-}): CheckOptions {
+export function checkOptions(
+  argv: {
+    manifest?: string | undefined;
+    migrations?: string | undefined;
+    'alembic-ini'?: string | undefined;
+    recursive: boolean;
+    to: string;
+    strict: boolean;
+    'sqlalchemy-version'?: string | undefined;
+    'verify-applied': boolean;
+    'transaction-per-migration': boolean;
+  },
+  severities: RuleSeverities = {},
+): CheckOptions {
+  if (argv.manifest === undefined || argv.manifest === '') throw new InputError(NO_MANIFEST_MESSAGE);
   return {
     manifestFile: argv.manifest,
     ...migrationsLocation(argv),
@@ -42,6 +54,7 @@ export function checkOptions(argv: {
     transactionPerMigration: argv['transaction-per-migration'],
     verifyApplied: argv['verify-applied'],
     strict: argv.strict,
+    ...(Object.keys(severities).length > 0 ? { severities } : {}),
   };
 }
 
@@ -66,13 +79,13 @@ export function findSourceRoot(cwd: string = process.cwd()): SourceRoot {
  * rules' pages) once, then prints each result on stdout and appends its job summary to
  * $GITHUB_STEP_SUMMARY when that is set.
  */
-export async function reportPrinter(format: Format, env: NodeJS.ProcessEnv = process.env): Promise<(result: CheckResult) => void> {
+export async function reportPrinter(format: Format, env: NodeJS.ProcessEnv = process.env, options: { quiet?: boolean } = {}): Promise<(result: CheckResult) => void> {
   const { renderResult } = await import('../report/index.js');
   const ruleDocs = format === 'sarif' ? (await import('../rules/docs.js')).readRuleDocs() : undefined;
   const sourceRoot = format === 'text' || format === 'json' ? undefined : findSourceRoot();
   const summaryFile = env['GITHUB_STEP_SUMMARY'];
   return (result) => {
-    const report = renderResult(result, format, { color: shouldColor(process.stdout), ...(sourceRoot ? { sourceRoot } : {}), ...(ruleDocs ? { ruleDocs } : {}) });
+    const report = renderResult(result, format, { color: shouldColor(process.stdout), quiet: options.quiet ?? false, ...(sourceRoot ? { sourceRoot } : {}), ...(ruleDocs ? { ruleDocs } : {}) });
     process.stdout.write(report.stdout);
     if (report.summary !== undefined && summaryFile) {
       try {

@@ -26,6 +26,8 @@ export interface RuleDoc {
 export interface ReportOptions {
   /** ANSI colour in the text report. */
   readonly color: boolean;
+  /** The text report lists only what fails the check, then the verdict (see TextOptions). */
+  readonly quiet?: boolean;
   /** Default: findings' paths are taken as they are. */
   readonly sourceRoot?: SourceRoot;
   /** The documentation pages of the rules; a rule without one is described by its meta alone. */

@@ -6,6 +6,12 @@ import type { Finding, Severity } from '../rules/index.js';
 export interface TextOptions {
   /** ANSI colour; the CLI turns it on only for a TTY and respects NO_COLOR / FORCE_COLOR. */
   readonly color: boolean;
+  /**
+   * Only what fails the check — the error findings, and the warnings under strict — and the verdict
+   * line: no header, notes, other findings or pointer to explain. The verdict line still counts
+   * every finding.
+   */
+  readonly quiet?: boolean;
 }
 
 const SYMBOLS: Record<Severity, string> = { error: '✖', warning: '⚠', info: 'ℹ' };
@@ -74,6 +80,11 @@ export function summaryLine(summary: FindingSummary, ok: boolean, strict: boolea
 /** Renders a check result for a person at a terminal. Pure: same result, same text. */
 export function formatText(result: CheckResult, options: TextOptions): string {
   const chalk = new Chalk({ level: options.color ? 1 : 0 });
+  if (options.quiet) {
+    const failing = result.findings.filter((finding) => finding.severity === 'error' || (result.strict && finding.severity === 'warning'));
+    // formatFindingLines starts each group with an empty line; the quiet report has none at its top.
+    return `${[...formatFindingLines(failing, chalk).slice(1), summaryLine(result.summary, result.ok, result.strict, chalk)].join('\n')}\n`;
+  }
   const lines: string[] = [chalk.bold(`schema-gate check (${result.mode})`), ...header(result).map((line) => chalk.dim(line))];
   for (const note of result.notes) lines.push(chalk.dim(`note: ${note}`));
   lines.push(...formatFindingLines(result.findings, chalk));

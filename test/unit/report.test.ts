@@ -88,3 +88,29 @@ describe('text report: where to read more', () => {
     expect(formatText(passing, { color: false })).not.toContain('explain');
   });
 });
+
+describe('quiet text report', () => {
+  it('lists only the errors, then the verdict line that still counts every finding', () => {
+    expect(formatText(failing, { color: false, quiet: true }).split('\n')).toEqual([
+      'platformtype',
+      '  ✖ error enum platformtype in the database has labels that differ from the manifest: missing "google_ads"  enum-labels-differ',
+      "    fix: add the missing labels in a migration of their own: ALTER TYPE platformtype ADD VALUE 'google_ads' AFTER 'tiktok_ads'",
+      '',
+      'analytics_data_points',
+      '  ✖ error table analytics_data_points is in the manifest but not in the database  table-missing',
+      '    fix: create it',
+      '✖ 2 errors, 1 warning: not safe to migrate',
+      '',
+    ]);
+  });
+
+  it('lists the warnings too under strict, since they fail the check', () => {
+    const strictFailure: CheckResult = { ...failing, strict: true, summary: { errors: 0, warnings: 1, infos: 0 }, findings: [failing.findings[2]!] };
+    expect(formatText(strictFailure, { color: false, quiet: true })).toContain('enum-not-in-manifest');
+  });
+
+  it('is the verdict line alone when it is safe', () => {
+    const withWarning: CheckResult = { ...passing, summary: { errors: 0, warnings: 1, infos: 0 }, findings: [failing.findings[2]!] };
+    expect(formatText(withWarning, { color: false, quiet: true })).toBe('✔ 0 errors, 1 warning: safe to migrate\n');
+  });
+});

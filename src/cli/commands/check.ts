@@ -1,19 +1,21 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
 import { checkOptions, reportPrinter, resolveFormat, withCheckOptions } from '../check-options.js';
+import { formatResolvedConfig, resolvedConfig, withConfigOptions } from '../config-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
-  return withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs)))
+  return withConfigOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs))), { runsRules: true })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')
     .example('$0 check --manifest m.json --alembic-ini alembic.ini --offline --format sarif > schema-gate.sarif', 'For code scanning; in GitHub Actions the default is --format github (annotations and a job summary)')
+    .example('$0 check --print-config', 'What the configuration file and the flags resolve to')
     .epilogue(
-      'Exit codes: 0 safe to migrate (warnings allowed), 1 at least one error finding (or a warning with --strict), 2 bad usage or invalid input, 3 the database could not be reached or queried.',
+      'Flags given on the command line override the configuration file (schema-gate.config.json, "schemaGate" in package.json or [tool.schema-gate] in pyproject.toml). Exit codes: 0 safe to migrate (warnings allowed), 1 at least one error finding (or a warning with --strict), 2 bad usage or invalid input (configuration included), 3 the database could not be reached or queried.',
     );
 }
 
@@ -26,11 +28,30 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   builder,
   handler: (argv) =>
     runCommand(Boolean(argv['debug']), async () => {
+      const config = resolvedConfig(argv);
+      const format = resolveFormat(argv.format);
+      if (argv['print-config']) {
+        const formatSource = process.env['GITHUB_ACTIONS'] === 'true' ? 'GITHUB_ACTIONS=true' : 'default';
+        process.stdout.write(formatResolvedConfig(argv, config, { format: { value: format, source: formatSource } }));
+        return ExitCode.Safe;
+      }
+      const options = checkOptions(argv, config.severities);
       const { connection, versionTable } = databaseOptions(argv);
       const { check } = await import('../../check.js');
-      const printReport = await reportPrinter(resolveFormat(argv.format));
+      const { checkProgress } = await import('../progress.js');
+      const printReport = await reportPrinter(format, process.env, { quiet: argv.quiet ?? false });
       const databaseUrl = argv.offline ? undefined : resolveDatabaseUrl(argv['database-url']);
-      const result = await check({ ...checkOptions(argv), ...(databaseUrl ? { databaseUrl } : {}), connection, versionTable });
+      const progress = checkProgress({ format, quiet: argv.quiet ?? false });
+      let result;
+      try {
+        result = await check({ ...options, ...(databaseUrl ? { databaseUrl } : {}), connection, versionTable, onProgress: progress.onProgress });
+      } finally {
+        progress.finish();
+      }
+      if (argv.verbose) {
+        const { verboseLines } = await import('../verbose.js');
+        for (const line of verboseLines(result, config, progress.timings.describe())) progress.note(line);
+      }
       printReport(result);
       return result.ok ? ExitCode.Safe : ExitCode.Findings;
     }),

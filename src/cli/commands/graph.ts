@@ -1,11 +1,12 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
+import { formatResolvedConfig, resolvedConfig, withConfigOptions } from '../config-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { migrationsLocation, withMigrationsOptions } from '../migrations-options.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
-  return withDatabaseOptions(withMigrationsOptions(yargs))
+  return withConfigOptions(withDatabaseOptions(withMigrationsOptions(yargs)), { runsRules: false })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL' })
     .option('format', { choices: ['mermaid', 'dot'] as const, default: 'mermaid' as 'mermaid' | 'dot', describe: 'Mermaid flowchart or Graphviz DOT' })
     .example('$0 graph --migrations alembic/versions > history.mmd', 'Mermaid, for a README or a pull request')
@@ -21,6 +22,11 @@ export const graphCommand: CommandModule<object, GraphArgs> = {
   builder,
   handler: (argv) =>
     runCommand(Boolean(argv['debug']), async () => {
+      const config = resolvedConfig(argv);
+      if (argv['print-config']) {
+        process.stdout.write(formatResolvedConfig(argv, config));
+        return ExitCode.Safe;
+      }
       const { connection, versionTable } = databaseOptions(argv);
       const databaseUrl = argv.offline ? undefined : resolveDatabaseUrl(argv['database-url']);
       const { openMigrations } = await import('../../migrations/open.js');

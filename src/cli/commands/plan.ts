@@ -1,12 +1,13 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
+import { formatResolvedConfig, resolvedConfig, withConfigOptions } from '../config-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { migrationsLocation, withMigrationsOptions } from '../migrations-options.js';
 import { shouldColor } from '../output.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
-  return withDatabaseOptions(withMigrationsOptions(yargs))
+  return withConfigOptions(withDatabaseOptions(withMigrationsOptions(yargs)), { runsRules: true })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL: plan from an empty database' })
     .option('effects', { type: 'boolean', default: false, describe: "Also read each pending revision's upgrade() and list what it does to enums and tables" })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version, for --effects (default: its pin near the migrations; else 2.0)", group: 'Migrations:' })
@@ -26,6 +27,11 @@ export const planCommand: CommandModule<object, PlanArgs> = {
   builder,
   handler: (argv) =>
     runCommand(Boolean(argv['debug']), async () => {
+      const config = resolvedConfig(argv);
+      if (argv['print-config']) {
+        process.stdout.write(formatResolvedConfig(argv, config));
+        return ExitCode.Safe;
+      }
       const { connection, versionTable } = databaseOptions(argv);
       const databaseUrl = argv.offline ? undefined : resolveDatabaseUrl(argv['database-url']);
       const { plan } = await import('../../plan.js');
@@ -38,6 +44,7 @@ export const planCommand: CommandModule<object, PlanArgs> = {
         versionTable,
         effects: argv.effects,
         ...(argv['sqlalchemy-version'] ? { sqlalchemyVersion: argv['sqlalchemy-version'] } : {}),
+        ...(Object.keys(config.severities).length > 0 ? { severities: config.severities } : {}),
       });
       process.stdout.write(argv.format === 'json' ? formatPlanJson(result) : formatPlanText(result, { color: shouldColor(process.stdout) }));
       return result.ok ? ExitCode.Safe : ExitCode.Findings;

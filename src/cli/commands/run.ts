@@ -4,6 +4,7 @@ import type { RunEvent, RunOutcome, shellExitStatus, SignalSource } from '../../
 import type { CheckResult } from '../../check.js';
 import { ExitCode, InputError } from '../../errors.js';
 import { checkOptions, reportPrinter, resolveFormat, withCheckOptions } from '../check-options.js';
+import { formatResolvedConfig, resolvedConfig, withConfigOptions, type ResolvedConfig } from '../config-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
 import { printError, runCommand } from '../run-command.js';
@@ -19,7 +20,7 @@ const FORWARDED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const satisfies rea
 
 function builder(yargs: Argv) {
   return (
-    withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs)))
+    withConfigOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs))), { runsRules: true })
       // The command's arguments are taken verbatim: without this, `upgrade 0x1f` would reach it as `upgrade 31`.
       .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
       .usage('$0 run --manifest FILE [check options] -- <command ...>\n\nUnder a PostgreSQL advisory lock: check, and only if it is safe run the command (e.g. alembic upgrade head).')
@@ -75,20 +76,35 @@ function note(line: string): void {
   process.stderr.write(`schema-gate: ${line}\n`);
 }
 
+/** How a run prints: its report, and its lines on stderr (through the progress line while one may show). */
+interface RunPrinter {
+  readonly report: (result: CheckResult) => void;
+  readonly describeHolders: typeof describeHolders;
+  /** A line that always shows: waiting, retries, signals, warnings. */
+  readonly note: (line: string) => void;
+  /** A line that --quiet leaves out: the lock taken and released, the command started and ended. */
+  readonly info: (line: string) => void;
+  /** Called when the check has returned, before its report is printed. */
+  readonly checked: (result: CheckResult) => void;
+}
+
 /** Prints a run's progress; the check's report goes to stdout, as `check` prints it. */
-function printEvent(event: RunEvent, print: { report: (result: CheckResult) => void; describeHolders: typeof describeHolders }): void {
+function printEvent(event: RunEvent, print: RunPrinter): void {
+  const note = print.note;
+  const info = print.info;
   switch (event.kind) {
     case 'lock-waiting':
       note(`waiting for the deploy lock "${event.lock.name}" (key ${event.lock.key}): ${print.describeHolders(event.holders)}; waiting up to ${seconds(event.remainingMs)} more`);
       break;
     case 'lock-acquired':
-      note(`took the deploy lock "${event.lock.name}" (key ${event.lock.key})${event.waitedMs >= 1000 ? ` after ${seconds(event.waitedMs)}` : ''}`);
+      info(`took the deploy lock "${event.lock.name}" (key ${event.lock.key})${event.waitedMs >= 1000 ? ` after ${seconds(event.waitedMs)}` : ''}`);
       break;
     case 'checked':
+      print.checked(event.result);
       print.report(event.result);
       break;
     case 'command-started':
-      note(`check passed; running ${formatCommand(event.command)} (pid ${event.pid ?? '?'})`);
+      info(`check passed; running ${formatCommand(event.command)} (pid ${event.pid ?? '?'})`);
       break;
     case 'signal-forwarded':
       note(`received ${event.signal}; passed it on to the command (pid ${event.pid ?? '?'}) and waiting for it to end`);
@@ -97,7 +113,7 @@ function printEvent(event: RunEvent, print: { report: (result: CheckResult) => v
       note(`warning: the deploy lock "${event.lock.name}" is no longer held (${event.reason}); another deploy may start now`);
       break;
     case 'lock-released':
-      note(`released the deploy lock "${event.lock.name}"`);
+      info(`released the deploy lock "${event.lock.name}"`);
       break;
   }
 }
@@ -129,6 +145,14 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
     let outcome: RunOutcome | undefined;
     let exitCode = 0;
     await runCommand(Boolean(argv['debug']), async () => {
+      const config: ResolvedConfig = resolvedConfig(argv);
+      const format = resolveFormat(argv.format);
+      if (argv['print-config']) {
+        const formatSource = process.env['GITHUB_ACTIONS'] === 'true' ? 'GITHUB_ACTIONS=true' : 'default';
+        process.stdout.write(formatResolvedConfig(argv, config, { format: { value: format, source: formatSource } }));
+        return ExitCode.Safe;
+      }
+      const quiet = argv.quiet ?? false;
       const command = commandAfterDashes(argv);
       const databaseUrl = resolveDatabaseUrl(argv['database-url']);
       const problems: string[] = [];
@@ -137,25 +161,43 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
       if (!Number.isFinite(argv['lock-timeout']) || argv['lock-timeout'] < 0) problems.push(`--lock-timeout must be zero or a positive number of seconds, got ${String(argv['lock-timeout'])}`);
       if (argv['lock-name'] === '') problems.push('--lock-name must not be empty');
       let database: ReturnType<typeof databaseOptions> | undefined;
-      try {
-        database = databaseOptions(argv);
-      } catch (error) {
-        if (!(error instanceof InputError)) throw error;
-        problems.push(...error.lines);
+      let options: ReturnType<typeof checkOptions> | undefined;
+      for (const read of [() => (options = checkOptions(argv, config.severities)), () => (database = databaseOptions(argv))]) {
+        try {
+          read();
+        } catch (error) {
+          if (!(error instanceof InputError)) throw error;
+          problems.push(...error.lines);
+        }
       }
-      if (problems.length > 0 || !database || !databaseUrl) throw new InputError(problems);
+      if (problems.length > 0 || !database || !options || !databaseUrl) throw new InputError(problems);
 
       const deploy = await import('../../deploy/run.js');
-      const print = { report: await reportPrinter(resolveFormat(argv.format)), describeHolders: (await import('../../deploy/lock.js')).describeHolders };
+      const { checkProgress } = await import('../progress.js');
+      const progress = checkProgress({ format, quiet });
+      const verboseLines = argv.verbose ? (await import('../verbose.js')).verboseLines : undefined;
+      const print: RunPrinter = {
+        report: await reportPrinter(format, process.env, { quiet }),
+        describeHolders: (await import('../../deploy/lock.js')).describeHolders,
+        note: progress.note,
+        info: (line) => {
+          if (!quiet) progress.note(line);
+        },
+        checked: (result) => {
+          progress.finish();
+          for (const line of verboseLines?.(result, config, progress.timings.describe()) ?? []) note(line);
+        },
+      };
       const [file, ...args] = command as [string, ...string[]];
       outcome = await deploy.runUnderLock({
         check: {
-          ...checkOptions(argv),
+          ...options,
           databaseUrl,
           versionTable: database.versionTable,
+          onProgress: progress.onProgress,
           connection: {
             ...database.connection,
-            onRetry: (retry) => note(`${retry.reason}; retrying in ${seconds(retry.delayMs)} (giving up in ${seconds(retry.remainingMs + retry.delayMs)})`),
+            onRetry: (retry) => progress.note(`${retry.reason}; retrying in ${seconds(retry.delayMs)} (giving up in ${seconds(retry.remainingMs + retry.delayMs)})`),
           },
         },
         command: [file, ...args],
@@ -163,7 +205,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
         lockTimeoutMs: argv['lock-timeout'] * 1000,
         signals: processSignals,
         onEvent: (event) => printEvent(event, print),
-      });
+      }).finally(() => progress.finish());
       exitCode = exitCodeOf(outcome, deploy.shellExitStatus);
       switch (outcome.kind) {
         case 'lock-timeout':
@@ -179,7 +221,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           printError([`cannot run ${outcome.command}: ${outcome.errorCode === 'ENOENT' ? 'command not found' : outcome.message}`]);
           break;
         case 'command-exited':
-          note(outcome.signal ? `the command was ended by ${outcome.signal} (exit ${exitCode})` : `the command exited with ${exitCode}`);
+          print.info(outcome.signal ? `the command was ended by ${outcome.signal} (exit ${exitCode})` : `the command exited with ${exitCode}`);
           break;
       }
       return ExitCode.Safe;

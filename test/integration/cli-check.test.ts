@@ -219,7 +219,7 @@ describe('exit codes for bad input and unreachable databases', () => {
   });
 
   it.each([
-    [['check'], /Missing required argument: manifest/],
+    [['check'], /no manifest: pass --manifest FILE/],
     [['check', '--manifest', 'm.json', '--bogus'], /Unknown argument: bogus/],
     [['check', '--manifest', 'm.json', '--format', 'yaml'], /Invalid values/],
     [['frobnicate'], /Unknown argument: frobnicate/],

@@ -1,5 +1,5 @@
 import type { Argv } from 'yargs';
-import type { ConfigOptionKey } from '../config/find.js';
+import { displayPath, findConfig, readConfigFile, searchDirectories, type ConfigOptionKey } from '../config/find.js';
 import type { GateConfig } from '../config/load.js';
 import type { RuleSeverities } from '../rules/severities.js';
 
@@ -62,7 +62,6 @@ function camelCase(flag: string): string {
  */
 async function applyConfig(argv: Record<string, unknown>, parser: ParserView, runsRules: boolean): Promise<void> {
   try {
-    const { displayPath, findConfig, readConfigFile, searchDirectories } = await import('../config/find.js');
     const cwd = process.cwd();
     const named = typeof argv['config'] === 'string' ? argv['config'] : undefined;
     const source = named !== undefined ? await readConfigFile(named, cwd) : await findConfig(cwd);

@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
+import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { rulesCommand } from './commands/rules.js';
@@ -22,6 +23,7 @@ export function createProgram(argv: readonly string[]) {
     .command(runCommandModule)
     .command(rehearseCommand)
     .command(snapshotCommand)
+    .command(initCommand)
     .command(rulesCommand)
     .command(explainCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })

@@ -231,7 +231,8 @@ export async function initManifest(options: InitOptions): Promise<InitResult> {
 
   const unanalysable = findings.filter((finding) => finding.rule === 'unanalyzable-statement').length;
   if (unanalysable > 0) {
-    notes.push(`${unanalysable} statement${unanalysable === 1 ? '' : 's'} could not be analysed (listed below): what they do to the schema is not in the manifest; add it by hand`);
+    const [count, what] = unanalysable === 1 ? ['1 statement', 'what it does'] : [`${unanalysable} statements`, 'what they do'];
+    notes.push(`${count} could not be analysed (listed below): ${what} to the schema is not in the manifest; add it by hand if it matters`);
   }
   const { manifest, skippedEmptyEnums } = manifestOfState(state, options.schemas);
   for (const name of skippedEmptyEnums) notes.push(`enum ${name} has no labels; a manifest cannot list it, so it was left out`);

@@ -2,6 +2,7 @@ import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { initManifest } from '../../src/index.js';
 import { runCli } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { catalogFingerprint } from '../support/verdicts.js';
@@ -258,5 +259,27 @@ describe('init online, from a live database', () => {
     expect(await readFile(join(cwd, 'schema-manifest.json'), 'utf8')).toBe(offline.stdout);
     const { code, report } = await checkJson(cwd, '--manifest', 'schema-manifest.json', '--alembic-ini', join(CLEAN, 'alembic.ini'), '--database-url', db.url, '--strict');
     expect({ code, findings: report.findings }).toEqual({ code: 0, findings: [] });
+  });
+});
+
+describe('the library', () => {
+  it('initManifest looks for alembic.ini in its cwd, resolves paths from there, and with dryRun writes nothing', async () => {
+    const cwd = await freshDirectory();
+    await cp(CLEAN, cwd, { recursive: true });
+    const result = await initManifest({ cwd, dryRun: true, manifestFile: 'db/schema-manifest.json' });
+    expect(result).toMatchObject({
+      file: 'db/schema-manifest.json',
+      written: false,
+      history: { flag: '--alembic-ini', path: 'alembic.ini' },
+      historyFound: true,
+      source: { kind: 'migrations', heads: ['9d3e5b2a7c44'], revisions: 2 },
+      findings: [],
+    });
+    expect(result.text).toBe(`${JSON.stringify(result.manifest, null, 2)}\n`);
+    expect(result.snippets.map((snippet) => [snippet.platform, snippet.file])).toEqual([
+      ['railway', 'railway.json'],
+      ['github-actions', '.github/workflows/schema-gate.yml'],
+    ]);
+    await expect(readFile(join(cwd, 'db/schema-manifest.json'), 'utf8')).rejects.toThrow();
   });
 });

@@ -180,13 +180,12 @@ export async function initManifest(options: InitOptions): Promise<InitResult> {
   if (!options.force && !options.dryRun && existsSync(manifestPath)) throw new InputError(`${file} already exists; pass --force to overwrite it`);
 
   // The history: the flags, else the alembic.ini of the working directory.
-  const resolvePath = (path: string): string => (isAbsolute(path) ? path : resolve(cwd, path));
   let location: MigrationsLocation | undefined;
   let historyFound = false;
   if (options.alembicIni !== undefined || options.migrationsDir !== undefined) {
     location = {
-      ...(options.alembicIni !== undefined ? { alembicIni: resolvePath(options.alembicIni) } : {}),
-      ...(options.migrationsDir !== undefined ? { migrationsDir: resolvePath(options.migrationsDir) } : {}),
+      ...(options.alembicIni !== undefined ? { alembicIni: resolve(cwd, options.alembicIni) } : {}),
+      ...(options.migrationsDir !== undefined ? { migrationsDir: resolve(cwd, options.migrationsDir) } : {}),
       recursive: options.recursive ?? false,
     };
   } else if (isFile(resolve(cwd, 'alembic.ini'))) {

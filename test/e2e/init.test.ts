@@ -35,7 +35,8 @@ it('the offline manifest is the schema real Alembic leaves; the suggested pre-de
   expect(init.stdout).toContain(`"schema-gate run --manifest schema-manifest.json --alembic-ini ${project.ini} -- alembic upgrade head"`);
   const deploy = await runCli(
     ['run', '--manifest', 'schema-manifest.json', '--alembic-ini', project.ini, '--', ALEMBIC_PYTHON, '-m', 'alembic', '-c', project.ini, 'upgrade', 'head'],
-    { DATABASE_URL: url },
+    // No __pycache__ next to the fixture's revisions.
+    { DATABASE_URL: url, PYTHONDONTWRITEBYTECODE: '1' },
     workDir,
   );
   expect({ code: deploy.code, stderr: deploy.stderr }).toEqual({ code: 0, stderr: expect.stringContaining('Running upgrade 4a1c2e7f9b10 -> 9d3e5b2a7c44') });

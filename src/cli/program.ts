@@ -4,6 +4,7 @@ import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
 import { explainCommand } from './commands/explain.js';
 import { graphCommand } from './commands/graph.js';
+import { initCommand } from './commands/init.js';
 import { planCommand } from './commands/plan.js';
 import { rehearseCommand } from './commands/rehearse.js';
 import { rulesCommand } from './commands/rules.js';
@@ -22,10 +23,11 @@ export function createProgram(argv: readonly string[]) {
     .command(runCommandModule)
     .command(rehearseCommand)
     .command(snapshotCommand)
+    .command(initCommand)
     .command(rulesCommand)
     .command(explainCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
-    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse, snapshot, rules or explain')
+    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse, snapshot, init, rules or explain')
     .strict()
     .recommendCommands()
     .version(VERSION)

@@ -172,6 +172,12 @@ describe('installed from the tarball with npm defaults', () => {
     expect(invalid.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('rehearse without the embedded PostgreSQL binaries (a development dependency): exit 3 with one line', async () => {
+    const result = await run('npx', ['schema-gate', 'rehearse', '--manifest', 'incident/schema-manifest.json', '--upgrade', 'true', '--concurrency', '0'], project);
+    expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 3, stdout: '' });
+    expect(result.stderr).toMatch(/^schema-gate: error: no scratch server: .*no embedded PostgreSQL binaries installed .*--scratch-url\)\n$/);
+  });
+
   it('imports as a library: check() runs offline without a database URL', async () => {
     const script = [
       "import { check, VERSION } from 'schema-gate';",

@@ -22,6 +22,18 @@ export function withCheckOptions<T>(yargs: Argv<T>) {
     .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' });
 }
 
+/**
+ * The flags of `check` alone: a pull request's view of the history. `run` does not take them — a
+ * deploy must fail on every error, whoever wrote the file.
+ */
+export function withPullRequestOptions<T>(yargs: Argv<T>) {
+  return yargs.option('changed-since', {
+    type: 'string',
+    describe: 'A git ref (e.g. origin/main): findings in files unchanged since its merge base with HEAD are reported as info and never fail',
+    group: 'Migrations:',
+  });
+}
+
 /** The library's check options from those flags (the database and its connection are added by the caller). */
 export function checkOptions(argv: {
   manifest: string;

@@ -29,6 +29,7 @@ import unknownTarget from './unknown-target.js';
 import unreadableRevisionFile from './unreadable-revision-file.js';
 import unresolvableRevisionValue from './unresolvable-revision-value.js';
 import schemaDiffersFromHistory from './schema-differs-from-history.js';
+import unusedSuppression from './unused-suppression.js';
 
 /** Every rule, in the order their findings are listed. A test keeps ids unique and documented. */
 export const RULES: readonly Rule[] = [
@@ -64,6 +65,8 @@ export const RULES: readonly Rule[] = [
   tableMissing,
   enumNotInManifest,
   tableNotInManifest,
+  // The `# schema-gate:` comments themselves, once the findings above were matched against them.
+  unusedSuppression,
 ];
 
 /** Runs every rule on a context and stamps each finding with its rule's id and severity. */

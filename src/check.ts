@@ -1,6 +1,6 @@
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from './errors.js';
-import { changedFilesSince, type ChangedFiles } from './git/changed-files.js';
+import type { ChangedFiles } from './git/changed-files.js';
 import type { AlembicSource } from './migrations/alembic/scan.js';
 import { readSuppressionComments } from './migrations/alembic/suppressions.js';
 import type { SuppressionComment } from './migrations/source.js';
@@ -182,7 +182,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const manifest = await loadManifest(options.manifestFile);
   const source = hasMigrations(options) ? openMigrations(options) : undefined;
   // Before the database: a mistyped ref fails fast, without a connection attempt.
-  const changed = options.changedSince !== undefined ? await changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
+  const changed = options.changedSince !== undefined ? await (await import('./git/changed-files.js')).changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
   const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl }) : undefined;
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 

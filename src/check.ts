@@ -1,4 +1,9 @@
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
+import { InputError } from './errors.js';
+import type { ChangedFiles } from './git/changed-files.js';
+import type { AlembicSource } from './migrations/alembic/scan.js';
+import { readSuppressionComments } from './migrations/alembic/suppressions.js';
+import type { SuppressionComment } from './migrations/source.js';
 import type { VersionTableOptions } from './catalog/introspect.js';
 import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
@@ -6,13 +11,15 @@ import { hasMigrations, openMigrations, type MigrationsLocation } from './migrat
 import { compareStates, type SchemaDiff } from './model/compare.js';
 import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
-import { analyzePending, type SqlalchemyAssumption } from './simulate/pending.js';
+import { analyzePending, type PendingAnalysis, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
 import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
-import { InputError } from './errors.js';
+import type { RuleContext } from './rules/rule.js';
+import { demoteUnchanged } from './rules/filters/changed-since.js';
+import { applySuppressions, UNUSED_SUPPRESSION_RULE, type SuppressedFinding } from './rules/filters/suppressions.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
 
-export { isSafe, summarize, type FindingSummary };
+export { isSafe, summarize, type FindingSummary, type SuppressedFinding };
 
 /** What `check` needs; everything but the manifest is optional. */
 export interface CheckOptions extends MigrationsLocation {
@@ -40,6 +47,21 @@ export interface CheckOptions extends MigrationsLocation {
    * writes to a terminal. A phase ends when the next starts or the check returns.
    */
   readonly onProgress?: (phase: CheckPhase) => void;
+  /**
+   * A git ref (e.g. `origin/main`): findings in files unchanged since the merge base of it and HEAD
+   * are reported as `info`. Needs migrations in a git work tree.
+   */
+  readonly changedSince?: string;
+}
+
+/** What `--changed-since` compared with. */
+export interface ChangedSinceReport {
+  /** The ref as given. */
+  readonly ref: string;
+  /** The merge base of the ref and HEAD (a full commit id). */
+  readonly mergeBase: string;
+  /** The revisions whose files were added or changed since the merge base, in load order. */
+  readonly revisions: readonly string[];
 }
 
 /** The phases of a check that may take a while, in the order they run (each only when it applies). */
@@ -85,6 +107,10 @@ export interface CheckResult {
   readonly migrations: MigrationsReport | null;
   /** Sentences about what was and was not checked. */
   readonly notes: readonly string[];
+  /** Findings silenced by `# schema-gate: ignore` comments; absent when there are none. */
+  readonly suppressed?: readonly SuppressedFinding[];
+  /** With `--changed-since`: what the findings' files were held against. */
+  readonly changedSince?: ChangedSinceReport;
 }
 
 /**
@@ -100,6 +126,58 @@ function withSqlalchemyAssumption(findings: Finding[], pending: Awaited<ReturnTy
       ? { ...finding, message: `${finding.message} (assuming SQLAlchemy ${version}${assumed ? ', the default: pass --sqlalchemy-version' : ''})` }
       : finding,
   );
+}
+
+/**
+ * The `# schema-gate:` comments the findings are held against, with paths relative to `cwd` as in
+ * findings: those of the analysed revisions (read from the trees their analysis parsed), and those
+ * of any other script a finding names (parsed now, and only if it holds the marker at all).
+ */
+function suppressionComments(source: AlembicSource | undefined, pending: PendingAnalysis | undefined, findings: readonly Finding[], cwd: string): SuppressionComment[] {
+  const comments: SuppressionComment[] = [...(pending?.suppressions ?? [])];
+  if (source) {
+    const read = new Set(pending?.analysedFiles ?? []);
+    const named = new Set(findings.flatMap((finding) => (finding.file ? [resolve(cwd, finding.file)] : [])));
+    for (const script of source.scripts) {
+      if (read.has(script.file) || !named.has(script.file)) continue;
+      read.add(script.file);
+      comments.push(...readSuppressionComments(script.text, script.file));
+    }
+  }
+  return comments.map((comment) => ({ ...comment, file: relative(cwd, comment.file) || comment.file }));
+}
+
+/** The directory whose git repository --changed-since asks: where the migrations are. */
+function gitDirectory(options: CheckOptions): string {
+  if (options.migrationsDir !== undefined) return resolve(options.migrationsDir);
+  if (options.alembicIni !== undefined) return dirname(resolve(options.alembicIni));
+  throw new InputError('--changed-since needs the migrations: pass --migrations DIR or --alembic-ini FILE');
+}
+
+/**
+ * The steps after the rules: `# schema-gate:` comments silence what they cover (and the comments
+ * that silence nothing are reported), then `--changed-since` reports findings in unchanged files
+ * as infos.
+ */
+function filterFindings(
+  findings: readonly Finding[],
+  context: RuleContext,
+  inputs: { source: AlembicSource | undefined; pending: PendingAnalysis | undefined; changed: ChangedFiles | undefined; cwd: string; severities: RuleSeverities },
+): { findings: readonly Finding[]; suppressed: readonly SuppressedFinding[]; demoted: number } {
+  const { cwd } = inputs;
+  const suppression = applySuppressions(findings, suppressionComments(inputs.source, inputs.pending, findings, cwd), {
+    knownRules: new Set(RULES.map((rule) => rule.meta.id)),
+    checkedFiles: new Set((inputs.pending?.analysedFiles ?? []).map((file) => relative(cwd, file) || file)),
+  });
+  const directiveRule = RULES.filter((rule) => rule.meta.id === UNUSED_SUPPRESSION_RULE);
+  // The directives' paths are relative already.
+  const directiveFindings = suppression.problems.length > 0 ? runRules({ ...context, suppressionProblems: suppression.problems }, directiveRule, inputs.severities) : [];
+  const kept = [...suppression.findings, ...directiveFindings];
+  if (!inputs.changed) return { findings: kept, suppressed: suppression.suppressed, demoted: 0 };
+  const changed = inputs.changed;
+  const wholeHistory = new Set(RULES.filter((rule) => rule.meta.wholeHistory).map((rule) => rule.meta.id));
+  const demotion = demoteUnchanged(kept, (file) => changed.isChanged(resolve(cwd, file)), wholeHistory);
+  return { findings: demotion.findings, suppressed: suppression.suppressed, demoted: demotion.demoted };
 }
 
 /**
@@ -119,6 +197,8 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const hasSource = hasMigrations(options);
   if (hasSource) progress('reading-migrations');
   const source = hasSource ? openMigrations(options) : undefined;
+  // Before the database: a mistyped ref fails fast, without a connection attempt.
+  const changed = options.changedSince !== undefined ? await (await import('./git/changed-files.js')).changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
   const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl, onProgress: progress }) : undefined;
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 
@@ -172,23 +252,31 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         ? 'the schema after alembic upgrade'
         : 'the database'
     : 'the database';
-  const findings = withSqlalchemyAssumption(
-    relativeFindings(
-      runRules({
-        expected: manifest.expected,
-        actual,
-        diff: compareStates(manifest.expected, actual),
-        actualDescription,
-        ...(simulation ? { simulation } : {}),
-        ...(analysis ? { migrations: analysis.context } : {}),
-        ...(appliedHistory ? { appliedHistory } : {}),
-      }, RULES, severities),
-      cwd,
-    ),
-    pendingAnalysis,
-    cwd,
-  );
-  const summary = summarize(findings);
+  const context: RuleContext = {
+    expected: manifest.expected,
+    actual,
+    diff: compareStates(manifest.expected, actual),
+    actualDescription,
+    ...(simulation ? { simulation } : {}),
+    ...(analysis ? { migrations: analysis.context } : {}),
+    ...(appliedHistory ? { appliedHistory } : {}),
+  };
+  const ruleFindings = withSqlalchemyAssumption(relativeFindings(runRules(context, RULES, severities), cwd), pendingAnalysis, cwd);
+  const filtered = filterFindings(ruleFindings, context, { source, pending: pendingAnalysis, changed, cwd, severities });
+  const findings = filtered.findings;
+  let changedSince: ChangedSinceReport | undefined;
+  if (changed && source) {
+    const revisions = source.scripts.flatMap((script) => (script.revision !== undefined && changed.isChanged(script.file) ? [script.revision] : []));
+    changedSince = { ref: changed.ref, mergeBase: changed.mergeBase, revisions };
+    notes.push(
+      `--changed-since ${changed.ref} (merge base ${changed.mergeBase.slice(0, 12)}): ${revisions.length === 0 ? 'no revision changed' : `changed ${revisions.length === 1 ? 'revision' : 'revisions'}: ${revisions.join(', ')}`}; findings in other files are reported as info`,
+    );
+  }
+  const summary: FindingSummary = {
+    ...summarize(findings),
+    ...(filtered.suppressed.length > 0 ? { suppressed: filtered.suppressed.length } : {}),
+    ...(changed ? { demoted: filtered.demoted } : {}),
+  };
   return {
     ok: isSafe(summary, strict),
     mode: catalog ? 'online' : 'offline',
@@ -209,5 +297,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         }
       : null,
     notes,
+    ...(filtered.suppressed.length > 0 ? { suppressed: filtered.suppressed } : {}),
+    ...(changedSince ? { changedSince } : {}),
   };
 }

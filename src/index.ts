@@ -3,14 +3,20 @@
  * exits; failures are thrown as GateError subclasses that carry their exit code.
  */
 export { check, isSafe, summarize } from './check.js';
-export type { CheckOptions, CheckPhase, CheckResult, DatabaseReport, FindingSummary, MigrationsReport } from './check.js';
+export type { CheckOptions, CheckPhase, CheckResult, ChangedSinceReport, DatabaseReport, FindingSummary, MigrationsReport, SuppressedFinding } from './check.js';
+export { applySuppressions } from './rules/filters/suppressions.js';
+export type { SuppressionOutcome, SuppressionProblem } from './rules/filters/suppressions.js';
+export { demoteUnchanged } from './rules/filters/changed-since.js';
+export { changedFilesSince } from './git/changed-files.js';
+export type { ChangedFiles } from './git/changed-files.js';
+export { readSuppressionComments } from './migrations/alembic/suppressions.js';
 export { plan, analyzeMigrations } from './plan.js';
 export type { PlanOptions, PlanResult, PlannedRevision, PlannedEffect, MigrationAnalysis } from './plan.js';
 export { openMigrations, hasMigrations } from './migrations/open.js';
 export type { MigrationsLocation } from './migrations/open.js';
 export { buildRevisionGraph, pendingRevisions, historyOrder } from './migrations/graph.js';
 export type { RevisionGraph, RevisionDeclaration, PendingRevisions, GraphProblem, HistoryProblem, UpgradeProblem } from './migrations/graph.js';
-export type { MigrationSource, MigrationScript, MigrationProblem } from './migrations/source.js';
+export type { MigrationSource, MigrationScript, MigrationProblem, SuppressionComment } from './migrations/source.js';
 export { analyzeUpgrade, upgradeEffects, DEFAULT_SQLALCHEMY_VERSION } from './migrations/alembic/upgrade-effects.js';
 export { findSqlalchemyVersion } from './migrations/alembic/sqlalchemy-version.js';
 export { loadSqlParser, sqlEffects } from './migrations/sql/parse-sql.js';

@@ -1,4 +1,4 @@
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { ConnectionOptions } from './catalog/connection.js';
 import type { CatalogSnapshot, VersionTableOptions } from './catalog/introspect.js';
 import type { DatabaseReport } from './check.js';
@@ -86,7 +86,9 @@ export function analyzeMigrations(source: AlembicSource, stamped: readonly strin
 
 /** Makes finding paths relative to `cwd`, so that they read well and match a repository's layout. */
 export function relativeFindings(findings: readonly Finding[], cwd: string): Finding[] {
-  return findings.map((finding) => (finding.file ? { ...finding, file: relative(cwd, finding.file) || finding.file } : finding));
+  // The simulation's findings are relative to cwd already; relative() would resolve them against
+  // the process's working directory instead.
+  return findings.map((finding) => (finding.file && isAbsolute(finding.file) ? { ...finding, file: relative(cwd, finding.file) || finding.file } : finding));
 }
 
 /** The planned revisions of an analysis, with paths relative to `cwd`. */

@@ -30,6 +30,18 @@ export function withCheckOptions<T>(yargs: Argv<T>) {
 /** Without --manifest or a manifest in the configuration, a check has nothing to hold the schema against. */
 export const NO_MANIFEST_MESSAGE = 'no manifest: pass --manifest FILE, or set "manifest" in the configuration file (schema-gate.config.json, "schemaGate" in package.json or [tool.schema-gate] in pyproject.toml)';
 
+/**
+ * The flags of `check` alone: a pull request's view of the history. `run` does not take them — a
+ * deploy must fail on every error, whoever wrote the file.
+ */
+export function withPullRequestOptions<T>(yargs: Argv<T>) {
+  return yargs.option('changed-since', {
+    type: 'string',
+    describe: 'A git ref (e.g. origin/main): findings in files unchanged since its merge base with HEAD are reported as info and never fail',
+    group: 'Migrations:',
+  });
+}
+
 /** The library's check options from those flags (the database and its connection are added by the caller). */
 export function checkOptions(
   argv: {

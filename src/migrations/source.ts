@@ -75,3 +75,26 @@ export interface MigrationSource<Problem extends MigrationProblem = MigrationPro
   /** Where the script's upgrade step is; undefined when it has none (or it cannot be found statically). */
   upgradeBody(script: MigrationScript): UpgradeBody | undefined;
 }
+
+/**
+ * A `schema-gate:` directive in a comment of a migration script: `ignore <rule-id>[, …] -- reason`
+ * silences findings at one line, `ignore-file <rule-id>[, …] -- reason` every finding of the file.
+ */
+export interface SuppressionComment {
+  /** Absolute path (as the script's `file`). */
+  readonly file: string;
+  /** The comment's own line. */
+  readonly line: number;
+  readonly scope: 'line' | 'file';
+  /**
+   * For `line` scope: the line whose findings it silences — its own line when it follows code,
+   * else the line below it.
+   */
+  readonly coveredLine: number;
+  /** The rule ids it names, as written. */
+  readonly rules: readonly string[];
+  /** The text after `--`; absent when there is none (then it silences nothing). */
+  readonly reason?: string;
+  /** Why the directive cannot be read (an unknown word, no rule id); it then silences nothing. */
+  readonly malformed?: string;
+}

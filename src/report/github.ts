@@ -1,6 +1,7 @@
 import type { CheckResult } from '../check.js';
 import type { Severity } from '../rules/index.js';
 import type { RenderedReport, SourceRoot } from './formats.js';
+import { filterSentences } from './filters.js';
 import { formatMarkdown } from './markdown.js';
 import { pathFromRoot } from './paths.js';
 
@@ -42,6 +43,7 @@ export function formatGithub(result: CheckResult, options: GithubOptions = {}): 
     lines.push(`::${COMMANDS[finding.severity]} ${properties.join(',')}::${escapeData(`${subject}${finding.message} — fix: ${finding.hint}`)}`);
   }
   const counts = `${result.summary.errors} error${result.summary.errors === 1 ? '' : 's'}, ${result.summary.warnings} warning${result.summary.warnings === 1 ? '' : 's'}`;
-  lines.push(`schema-gate check (${result.mode}): ${counts}: ${result.ok ? 'safe to migrate' : 'not safe to migrate'}`);
+  const filtered = filterSentences(result).map((sentence) => ` (${sentence})`).join('');
+  lines.push(`schema-gate check (${result.mode}): ${counts}: ${result.ok ? 'safe to migrate' : 'not safe to migrate'}${filtered}`);
   return { stdout: `${lines.join('\n')}\n`, summary: formatMarkdown(result, { ...(options.sourceRoot ? { sourceRoot: options.sourceRoot } : {}), linkRules: false }) };
 }

@@ -21,6 +21,9 @@ export function formatJson(result: CheckResult): string {
     database: result.database,
     migrations: result.migrations,
     notes: result.notes,
+    // Optional keys, present only when they say something, so that earlier reports stay valid.
+    ...(result.suppressed ? { suppressed: result.suppressed } : {}),
+    ...(result.changedSince ? { changedSince: result.changedSince } : {}),
   };
   return `${JSON.stringify(document, null, 2)}\n`;
 }

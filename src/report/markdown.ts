@@ -2,6 +2,7 @@ import type { CheckResult } from '../check.js';
 import type { Finding, Severity } from '../rules/index.js';
 import { ruleDocPath } from '../rules/rule.js';
 import type { SourceRoot } from './formats.js';
+import { filterSentences } from './filters.js';
 import { pathFromRoot } from './paths.js';
 
 /** How the Markdown report is rendered. */
@@ -53,11 +54,14 @@ export function formatMarkdown(result: CheckResult, options: MarkdownOptions = {
   const linkRules = options.linkRules ?? true;
   const lines = [heading(result), ''];
   lines.push(`Checked ${result.mode}${result.database ? ` against \`${result.database.database}\` (PostgreSQL ${result.database.serverVersion})` : ''}, manifest ${code(result.manifest.file)}.`);
+  const filtered = filterSentences(result);
+  if (filtered.length > 0) lines.push('', `${filtered.map((sentence) => sentence.replace('# schema-gate: ignore', code('# schema-gate: ignore'))).join('; ')}.`);
   if (result.findings.length > 0) {
     lines.push('', '| severity | rule | location | message | fix |', '| --- | --- | --- | --- | --- |');
     for (const finding of result.findings) {
       const rule = linkRules ? `[${code(finding.rule)}](${ruleDocPath(finding.rule)})` : code(finding.rule);
-      lines.push(`| ${SEVERITY_LABELS[finding.severity]} | ${rule} | ${location(finding, options.sourceRoot)} | ${cell(finding.message)} | ${cell(finding.hint)} |`);
+      const severity = finding.demotedFrom ? `${SEVERITY_LABELS[finding.severity]} (${finding.demotedFrom}, unchanged file)` : SEVERITY_LABELS[finding.severity];
+      lines.push(`| ${severity} | ${rule} | ${location(finding, options.sourceRoot)} | ${cell(finding.message)} | ${cell(finding.hint)} |`);
     }
     lines.push('', `Run \`schema-gate explain <rule>\` for what a rule catches and how to fix it.`);
   }

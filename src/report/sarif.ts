@@ -66,6 +66,19 @@ function locationsOf(finding: Finding, sourceRoot: SourceRoot | undefined): Sari
   return location.physicalLocation || location.logicalLocations ? [location] : [];
 }
 
+function resultOf(finding: Finding, indexOf: ReadonlyMap<string, number>, sourceRoot: SourceRoot | undefined): Sarif.Result {
+  const ruleIndex = indexOf.get(finding.rule);
+  const properties = { ...(finding.details ? { details: finding.details } : {}), ...(finding.demotedFrom ? { demotedFrom: finding.demotedFrom } : {}) };
+  return {
+    ruleId: finding.rule,
+    ...(ruleIndex !== undefined ? { ruleIndex } : {}),
+    level: LEVELS[finding.severity],
+    message: { text: `${finding.message}. Fix: ${finding.hint}` },
+    locations: locationsOf(finding, sourceRoot),
+    ...(Object.keys(properties).length > 0 ? { properties } : {}),
+  };
+}
+
 /**
  * Renders a check result as a SARIF 2.1.0 log for code-scanning tools: every rule with its
  * documentation, and each finding as a result at its file and line, or at its schema object.
@@ -78,17 +91,14 @@ export function formatSarif(result: CheckResult, options: SarifOptions = {}): st
   const run: Sarif.Run = {
     tool: { driver: { name: 'schema-gate', version: VERSION, semanticVersion: VERSION, rules: rules.map((meta) => descriptor(meta, docs.get(meta.id))) } },
     ...(options.sourceRoot ? { originalUriBaseIds: { [SOURCE_ROOT_ID]: { uri: `${pathToFileURL(options.sourceRoot.root).href.replace(/\/?$/, '/')}` } } } : {}),
-    results: result.findings.map((finding): Sarif.Result => {
-      const ruleIndex = indexOf.get(finding.rule);
-      return {
-        ruleId: finding.rule,
-        ...(ruleIndex !== undefined ? { ruleIndex } : {}),
-        level: LEVELS[finding.severity],
-        message: { text: `${finding.message}. Fix: ${finding.hint}` },
-        locations: locationsOf(finding, options.sourceRoot),
-        ...(finding.details ? { properties: { details: finding.details } } : {}),
-      };
-    }),
+    results: [
+      ...result.findings.map((finding) => resultOf(finding, indexOf, options.sourceRoot)),
+      // Silenced findings stay in the log, marked as suppressed in the source, as SARIF intends.
+      ...(result.suppressed ?? []).map(({ finding, suppression }) => ({
+        ...resultOf(finding, indexOf, options.sourceRoot),
+        suppressions: [{ kind: 'inSource' as const, justification: suppression.reason }],
+      })),
+    ],
   };
   const log: Sarif.Log = { $schema: SARIF_SCHEMA, version: SARIF_VERSION, runs: [run] };
   return `${JSON.stringify(log, null, 2)}\n`;

@@ -1,6 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, FindingSummary } from '../check.js';
 import type { Finding, Severity } from '../rules/index.js';
+import { filterSentences } from './filters.js';
 
 /** How the text report is rendered. */
 export interface TextOptions {
@@ -62,7 +63,8 @@ export function formatFindingLines(findings: readonly Finding[], chalk: ChalkIns
       const file = finding.file === group ? '' : (finding.file ?? '');
       const line = finding.line !== undefined ? `${file ? ':' : 'line '}${finding.line}` : '';
       const where = file || line ? `${file}${line}: ` : '';
-      lines.push(`  ${paint(chalk, finding.severity, `${SYMBOLS[finding.severity]} ${finding.severity}`)} ${where}${finding.message}  ${chalk.dim(finding.rule)}`);
+      const demoted = finding.demotedFrom ? ` ${chalk.dim(`(${finding.demotedFrom} in an unchanged file)`)}` : '';
+      lines.push(`  ${paint(chalk, finding.severity, `${SYMBOLS[finding.severity]} ${finding.severity}`)} ${where}${finding.message}${demoted}  ${chalk.dim(finding.rule)}`);
       lines.push(`    ${chalk.dim('fix:')} ${finding.hint}`);
     }
   }
@@ -89,6 +91,7 @@ export function formatText(result: CheckResult, options: TextOptions): string {
   for (const note of result.notes) lines.push(chalk.dim(`note: ${note}`));
   lines.push(...formatFindingLines(result.findings, chalk));
   lines.push('', summaryLine(result.summary, result.ok, result.strict, chalk));
+  for (const sentence of filterSentences(result)) lines.push(chalk.dim(sentence));
   if (result.findings.length > 0) lines.push(chalk.dim(explainLine(result.findings)));
   return `${lines.join('\n')}\n`;
 }

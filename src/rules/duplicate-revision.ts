@@ -7,6 +7,7 @@ export default defineRule({
     id: 'duplicate-revision',
     description: 'Several files declare the same revision id; Alembic keeps one of them and the others are shadowed.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'duplicate-revision').map(({ problem }) => ({

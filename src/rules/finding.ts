@@ -16,8 +16,13 @@ export interface Finding {
   readonly hint: string;
   /** Machine-readable facts behind the message (e.g. the labels that differ). */
   readonly details?: Readonly<Record<string, unknown>>;
+  /**
+   * The severity the rule gave, when `--changed-since` reported the finding as `info` because its
+   * file is unchanged since the merge base.
+   */
+  readonly demotedFrom?: Exclude<Severity, 'info'>;
 }
 
 /** What a rule reports; the registry fills in its id and severity. */
-export type FindingDraft = Omit<Finding, 'rule' | 'severity'> & { readonly severity?: Severity };
+export type FindingDraft = Omit<Finding, 'rule' | 'severity' | 'demotedFrom'> & { readonly severity?: Severity };
 

@@ -30,6 +30,7 @@ import unknownTarget from './unknown-target.js';
 import unreadableRevisionFile from './unreadable-revision-file.js';
 import unresolvableRevisionValue from './unresolvable-revision-value.js';
 import schemaDiffersFromHistory from './schema-differs-from-history.js';
+import unusedSuppression from './unused-suppression.js';
 
 /** Every rule, in the order their findings are listed. A test keeps ids unique and documented. */
 export const RULES: readonly Rule[] = [
@@ -65,6 +66,8 @@ export const RULES: readonly Rule[] = [
   tableMissing,
   enumNotInManifest,
   tableNotInManifest,
+  // The `# schema-gate:` comments themselves, once the findings above were matched against them.
+  unusedSuppression,
 ];
 
 /**

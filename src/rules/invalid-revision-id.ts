@@ -7,6 +7,7 @@ export default defineRule({
     id: 'invalid-revision-id',
     description: 'A revision id uses a character Alembic forbids, or a branch label is used twice or equals a revision id.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) => [
     ...migrationProblemsOf(context, 'invalid-revision-id').map(({ problem }) => ({

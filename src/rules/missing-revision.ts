@@ -7,6 +7,7 @@ export default defineRule({
     id: 'missing-revision',
     description: 'A down_revision or depends_on names a revision that no file defines; every Alembic command fails.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'missing-revision').map(({ problem }) => ({

@@ -7,6 +7,7 @@ export default defineRule({
     id: 'multiple-heads',
     description: 'The revision graph has several heads, so `alembic upgrade head` refuses to run.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'multiple-heads').map(({ problem, refuses }) => {

@@ -7,6 +7,7 @@ export default defineRule({
     id: 'overlapping-db-revisions',
     description: 'alembic_version holds a revision together with one of its ancestors (or an abbreviated id that will cause that): alembic upgrade refuses.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) => [
     ...migrationProblemsOf(context, 'overlapping-db-revisions').map(({ problem }) => ({

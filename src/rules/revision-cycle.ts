@@ -7,6 +7,7 @@ export default defineRule({
     id: 'revision-cycle',
     description: 'Revisions form a cycle through down_revision or depends_on.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'cycle').map(({ problem }) => ({

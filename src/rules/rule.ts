@@ -4,6 +4,7 @@ import type { AlembicProblem } from '../migrations/alembic/scan.js';
 import type { UpgradeProblem, UpgradeWarning } from '../migrations/graph.js';
 import type { SimulationEvent, SimulationResult } from '../simulate/simulate.js';
 import type { FindingDraft, Severity } from './finding.js';
+import type { SuppressionProblem } from './filters/suppressions.js';
 
 /** What every rule declares about itself. */
 export interface RuleMeta {
@@ -12,6 +13,11 @@ export interface RuleMeta {
   /** One line: what the rule catches. */
   readonly description: string;
   readonly defaultSeverity: Severity;
+  /**
+   * Its findings concern the history as a whole (the upgrade refuses to start, whoever wrote the
+   * file they name), so `--changed-since` never reports them as `info`.
+   */
+  readonly wholeHistory?: boolean;
 }
 
 /** What the rules see: the model only, never a database or a file system. */
@@ -33,6 +39,11 @@ export interface RuleContext {
    * (actual). Differences mean someone changed the database by hand, or a stamp skipped revisions.
    */
   readonly appliedHistory?: SchemaDiff;
+  /**
+   * What was wrong with the `# schema-gate:` directives, known only once the other rules' findings
+   * were matched against them (see `rules/filters/suppressions.ts`); absent before that.
+   */
+  readonly suppressionProblems?: readonly SuppressionProblem[];
 }
 
 /** What the rules know of the migration history and of the upgrade that would run. */

@@ -5,6 +5,13 @@ export interface FindingSummary {
   readonly errors: number;
   readonly warnings: number;
   readonly infos: number;
+  /** Findings silenced by `# schema-gate: ignore` comments (not counted above); present when any were. */
+  readonly suppressed?: number;
+  /**
+   * With `--changed-since`: errors and warnings in files unchanged since the merge base, counted
+   * among the infos above.
+   */
+  readonly demoted?: number;
 }
 
 /** Counts findings by severity. */

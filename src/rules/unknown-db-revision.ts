@@ -6,6 +6,7 @@ export default defineRule({
     id: 'unknown-db-revision',
     description: "The database is stamped at a revision that no file defines: alembic upgrade fails with \"Can't locate revision\".",
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'unknown-db-revision').map(({ problem }) => {

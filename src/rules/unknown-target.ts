@@ -6,6 +6,7 @@ export default defineRule({
     id: 'unknown-target',
     description: 'The upgrade target (--to) names no revision, several, or overlapping revisions.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) => [
     ...migrationProblemsOf(context, 'unknown-target').map(({ problem }) => ({

@@ -25,6 +25,7 @@ export default defineRule({
     id: 'unreadable-revision-file',
     description: 'A file in the versions directory cannot be loaded as a revision: Alembic itself fails on it.',
     defaultSeverity: 'error',
+    wholeHistory: true,
   },
   check: (context) =>
     migrationProblemsOf(context, 'syntax-error', 'invalid-value', 'missing-revision-variable', 'missing-down-revision', 'bytecode-only-script', 'unreadable-file').map(({ problem }) => ({

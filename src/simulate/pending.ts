@@ -1,6 +1,7 @@
 import { dirname, relative } from 'node:path';
 import type { AlembicSource, ScannedScript } from '../migrations/alembic/scan.js';
 import type { VersionDependence } from '../migrations/alembic/upgrade-effects.js';
+import type { SuppressionComment } from '../migrations/source.js';
 import type { SchemaState } from '../model/schema-state.js';
 import type { Effect } from '../model/effect.js';
 import { simulate, type PendingMigration, type SimulationResult } from './simulate.js';
@@ -21,6 +22,13 @@ export interface PendingAnalysis {
   readonly sqlalchemy: SqlalchemyAssumption;
   /** Statements whose effect depends on the SQLAlchemy version. */
   readonly versionDependent: readonly VersionDependence[];
+  /**
+   * The `# schema-gate:` directives of every analysed script (absolute paths), read from the trees
+   * the analysis parsed anyway.
+   */
+  readonly suppressions: readonly SuppressionComment[];
+  /** The analysed scripts (absolute paths): every finding they could carry was looked for. */
+  readonly analysedFiles: readonly string[];
 }
 
 /** How to analyse and simulate. */
@@ -58,6 +66,8 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
   await loadSqlParser();
   const sqlalchemy = await sqlalchemyAssumption(source, options.sqlalchemyVersion, options.cwd);
   const versionDependent: VersionDependence[] = [];
+  const suppressions: SuppressionComment[] = [];
+  const analysedFiles: string[] = [];
   const migrations: PendingMigration[] = pending.map((revision) => {
     const script = source.scriptFor(revision);
     if (!script) return { revision, file: revision, effects: [] };
@@ -65,6 +75,8 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     const file = relative(options.cwd, script.file) || script.file;
     const analysis = analyzeUpgrade(script.text, file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version });
     versionDependent.push(...analysis.versionDependent);
+    analysedFiles.push(script.file);
+    for (const comment of analysis.suppressions) suppressions.push({ ...comment, file: script.file });
     const effects: Effect[] = [...analysis.effects];
     return { revision, file, effects };
   });
@@ -72,5 +84,5 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
     ...(options.serverVersionNum !== undefined ? { serverVersionNum: options.serverVersionNum } : {}),
   });
-  return { migrations, simulation, sqlalchemy, versionDependent };
+  return { migrations, simulation, sqlalchemy, versionDependent, suppressions, analysedFiles };
 }

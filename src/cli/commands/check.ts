@@ -1,20 +1,22 @@
 import type { Argv, CommandModule } from 'yargs';
 import { ExitCode } from '../../errors.js';
-import { checkOptions, reportPrinter, resolveFormat, withCheckOptions } from '../check-options.js';
+import { checkOptions, reportPrinter, resolveFormat, withCheckOptions, withPullRequestOptions } from '../check-options.js';
 import { formatResolvedConfig, resolvedConfig, withConfigOptions } from '../config-options.js';
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
-  return withConfigOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs))), { runsRules: true })
+  return withConfigOptions(withPullRequestOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs)))), { runsRules: true })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')
+    .example('$0 check --manifest m.json --alembic-ini alembic.ini --offline --changed-since origin/main', 'In a pull request: only its own revisions can fail')
     .example('$0 check --manifest m.json --alembic-ini alembic.ini --offline --format sarif > schema-gate.sarif', 'For code scanning; in GitHub Actions the default is --format github (annotations and a job summary)')
     .example('$0 check --print-config', 'What the configuration file and the flags resolve to')
     .epilogue(
+      'Suppressions: "# schema-gate: ignore <rule-id>[, <rule-id>] -- <reason>" on the line a finding names or the line above it, "# schema-gate: ignore-file <rule-id> -- <reason>" anywhere in the file; the reason is required.\n\n' +
       'Flags given on the command line override the configuration file (schema-gate.config.json, "schemaGate" in package.json or [tool.schema-gate] in pyproject.toml). Exit codes: 0 safe to migrate (warnings allowed), 1 at least one error finding (or a warning with --strict), 2 bad usage or invalid input (configuration included), 3 the database could not be reached or queried.',
     );
 }
@@ -42,9 +44,10 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       const printReport = await reportPrinter(format, process.env, { quiet: argv.quiet ?? false });
       const databaseUrl = argv.offline ? undefined : resolveDatabaseUrl(argv['database-url']);
       const progress = checkProgress({ format, quiet: argv.quiet ?? false });
+      const changedSince = argv['changed-since'];
       let result;
       try {
-        result = await check({ ...options, ...(databaseUrl ? { databaseUrl } : {}), connection, versionTable, onProgress: progress.onProgress });
+        result = await check({ ...options, ...(databaseUrl ? { databaseUrl } : {}), ...(changedSince !== undefined ? { changedSince } : {}), connection, versionTable, onProgress: progress.onProgress });
       } finally {
         progress.finish();
       }

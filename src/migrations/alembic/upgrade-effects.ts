@@ -15,6 +15,8 @@
 import { parser } from '@lezer/python';
 import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type ExistenceSource, type Guard, type RunCondition, type SourceLocation } from '../../model/effect.js';
 import { DEFAULT_SCHEMA, type QualifiedName } from '../../model/names.js';
+import type { SuppressionComment } from '../source.js';
+import { readSuppressionComments } from './suppressions.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -78,6 +80,8 @@ export interface UpgradeAnalysis {
   readonly hasUpgrade: boolean;
   readonly sqlalchemy: AssumedSqlalchemy;
   readonly versionDependent: readonly VersionDependence[];
+  /** The file's `# schema-gate:` directives, read from the same syntax tree (file as given). */
+  readonly suppressions: readonly SuppressionComment[];
 }
 
 /**
@@ -703,8 +707,10 @@ class UpgradeInterpreter {
 
   run(): UpgradeAnalysis {
     let hasUpgrade = false;
+    let suppressions: readonly SuppressionComment[] = [];
     try {
       const tree = parser.parse(this.source);
+      suppressions = readSuppressionComments(this.source, this.file, tree);
       const moduleFrame: Frame = { conditions: [], autocommit: false, savepoints: 0, callStack: [], quiet: true };
       this.execBlock(tree.topNode, this.moduleScope, moduleFrame);
       const upgrade = this.moduleScope.variables.get('upgrade');
@@ -730,6 +736,7 @@ class UpgradeInterpreter {
       hasUpgrade,
       sqlalchemy: this.sqlalchemy,
       versionDependent: Object.freeze([...this.versionNotes]),
+      suppressions,
     });
   }
 

@@ -7,11 +7,12 @@ import type { SuppressionComment } from './migrations/source.js';
 import type { VersionTableOptions } from './catalog/introspect.js';
 import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
-import { hasMigrations, openMigrations, type MigrationsLocation } from './migrations/open.js';
+import { hasMigrations, migrationScanOptions, type MigrationsLocation } from './migrations/open.js';
+import { openAlembicSource } from './migrations/alembic/scan.js';
 import { compareStates, type SchemaDiff } from './model/compare.js';
 import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
-import { analyzePending, type PendingAnalysis, type SqlalchemyAssumption } from './simulate/pending.js';
+import { analyzePending, preloadAnalysers, scanTimeAnalysis, type PendingAnalysis, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
 import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
 import type { RuleContext } from './rules/rule.js';
@@ -193,10 +194,16 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const unknownRules = unknownRuleIds(severities, RULES);
   if (unknownRules.length > 0) throw new InputError(unknownRules.map((id) => `severities: unknown rule "${id}" (schema-gate rules lists them)`));
   const progress = options.onProgress ?? (() => undefined);
-  const manifest = await loadManifest(options.manifestFile);
   const hasSource = hasMigrations(options);
+  // The SQL parser's WebAssembly compiles in the background while the manifest and the history are read.
+  if (hasSource) preloadAnalysers();
+  const manifest = await loadManifest(options.manifestFile);
   if (hasSource) progress('reading-migrations');
-  const source = hasSource ? openMigrations(options) : undefined;
+  const scanOptions = hasSource ? migrationScanOptions(options) : undefined;
+  // Offline every revision is pending: each file's upgrade() is read from the scan's one parse of it.
+  const scanAnalysis =
+    scanOptions && !options.databaseUrl ? await scanTimeAnalysis(scanOptions.versionLocations, { cwd, ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}) }) : undefined;
+  const source = scanOptions ? openAlembicSource({ ...scanOptions, ...(scanAnalysis ? { analyzeUpgrade: scanAnalysis.analyzeUpgrade } : {}) }) : undefined;
   // Before the database: a mistyped ref fails fast, without a connection attempt.
   const changed = options.changedSince !== undefined ? await (await import('./git/changed-files.js')).changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
   const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl, onProgress: progress }) : undefined;
@@ -213,6 +220,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     analysis && simulates
       ? await analyzePending(analysis.source, analysis.pending.revisions, start, {
           cwd,
+          ...(scanAnalysis ? { sqlalchemy: scanAnalysis.sqlalchemy } : {}),
           ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}),
           ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
           ...(catalog ? { serverVersionNum: catalog.serverVersionNum } : {}),

@@ -23,7 +23,12 @@ export function hasMigrations(location: MigrationsLocation): boolean {
  * Opens the Alembic history of a location. A missing directory or a broken alembic.ini is an
  * InputError (exit 2); problems inside the revision files are returned with the source.
  */
-export function openMigrations(location: MigrationsLocation): AlembicSource {
+export function openMigrations(location: MigrationsLocation, scan: Pick<ScanOptions, 'analyzeUpgrade'> = {}): AlembicSource {
+  return openAlembicSource({ ...migrationScanOptions(location), ...scan });
+}
+
+/** What to scan for a location, its directories checked: see `openMigrations`. */
+export function migrationScanOptions(location: MigrationsLocation): ScanOptions {
   let options: ScanOptions;
   if (location.alembicIni !== undefined) {
     options = scanOptionsFromConfig(readAlembicIni(resolve(location.alembicIni)));
@@ -44,5 +49,5 @@ export function openMigrations(location: MigrationsLocation): AlembicSource {
     const flag = location.migrationsDir !== undefined ? '--migrations' : `${location.alembicIni} (version locations)`;
     throw new InputError(missing.map((directory) => `${flag}: ${directory}: no such directory`));
   }
-  return openAlembicSource(options);
+  return options;
 }

@@ -1,5 +1,5 @@
 import { dirname, relative } from 'node:path';
-import type { AlembicSource, ScannedScript } from '../migrations/alembic/scan.js';
+import type { AlembicSource, ScanOptions } from '../migrations/alembic/scan.js';
 import type { VersionDependence } from '../migrations/alembic/upgrade-effects.js';
 import type { SuppressionComment } from '../migrations/source.js';
 import type { SchemaState } from '../model/schema-state.js';
@@ -39,21 +39,58 @@ export interface PendingAnalysisOptions {
   readonly serverVersionNum?: number;
   /** For messages: paths relative to this. */
   readonly cwd: string;
+  /** The assumption the scan's analysis made (`scanTimeAnalysis`); found again when absent. */
+  readonly sqlalchemy?: SqlalchemyAssumption;
 }
 
-/** Finds the SQLAlchemy version to assume for a history. */
-export async function sqlalchemyAssumption(source: AlembicSource, given: string | undefined, cwd: string): Promise<SqlalchemyAssumption> {
+/**
+ * Finds the SQLAlchemy version to assume for a history whose first version location is given:
+ * the flag, else the project's pin near it, else the default.
+ */
+export async function sqlalchemyAssumption(versionLocation: string | undefined, given: string | undefined, cwd: string): Promise<SqlalchemyAssumption> {
   const { DEFAULT_SQLALCHEMY_VERSION } = await import('../migrations/alembic/upgrade-effects.js');
   if (given) return { version: given, source: '--sqlalchemy-version', assumed: false };
-  const firstScript = source.scripts[0] as ScannedScript | undefined;
-  if (firstScript) {
+  if (versionLocation !== undefined) {
     const { findSqlalchemyVersion } = await import('../migrations/alembic/sqlalchemy-version.js');
-    const search = await findSqlalchemyVersion(dirname(firstScript.versionLocation));
+    const search = await findSqlalchemyVersion(dirname(versionLocation));
     if (search.found?.version) {
       return { version: search.found.version, source: `${relative(cwd, search.found.file) || search.found.file}:${search.found.line} (${search.found.specifier})`, assumed: false };
     }
   }
   return { version: DEFAULT_SQLALCHEMY_VERSION, source: 'default', assumed: true };
+}
+
+/**
+ * Starts loading what the analysis needs (the SQL parser's WebAssembly compiles off the main
+ * thread) without waiting; a failure surfaces where the analysis awaits it.
+ */
+export function preloadAnalysers(): void {
+  import('../migrations/sql/parse-sql.js').then(({ loadSqlParser }) => loadSqlParser()).catch(() => undefined);
+  void import('../migrations/alembic/upgrade-effects.js').catch(() => undefined);
+}
+
+/** An analysis of every `upgrade()` made while the history is scanned, each file parsed once. */
+export interface ScanTimeAnalysis {
+  readonly sqlalchemy: SqlalchemyAssumption;
+  readonly analyzeUpgrade: NonNullable<ScanOptions['analyzeUpgrade']>;
+}
+
+/**
+ * Prepares the analysis of every script's `upgrade()` during the scan (`ScanOptions.analyzeUpgrade`),
+ * for when every revision will be analysed: offline, all of them are pending. Give its `sqlalchemy`
+ * to `analyzePending` so that both agree.
+ */
+export async function scanTimeAnalysis(versionLocations: readonly string[], options: Pick<PendingAnalysisOptions, 'sqlalchemyVersion' | 'cwd'>): Promise<ScanTimeAnalysis> {
+  const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }, sqlalchemy] = await Promise.all([
+    import('../migrations/sql/parse-sql.js'),
+    import('../migrations/alembic/upgrade-effects.js'),
+    sqlalchemyAssumption(versionLocations[0], options.sqlalchemyVersion, options.cwd),
+  ]);
+  await loadSqlParser();
+  return {
+    sqlalchemy,
+    analyzeUpgrade: (text, file, tree) => analyzeUpgrade(text, relative(options.cwd, file) || file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version, tree }),
+  };
 }
 
 /**
@@ -64,7 +101,7 @@ export async function sqlalchemyAssumption(source: AlembicSource, given: string 
 export async function analyzePending(source: AlembicSource, pending: readonly string[], start: SchemaState, options: PendingAnalysisOptions): Promise<PendingAnalysis> {
   const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
   await loadSqlParser();
-  const sqlalchemy = await sqlalchemyAssumption(source, options.sqlalchemyVersion, options.cwd);
+  const sqlalchemy = options.sqlalchemy ?? (await sqlalchemyAssumption(source.scripts[0]?.versionLocation, options.sqlalchemyVersion, options.cwd));
   const versionDependent: VersionDependence[] = [];
   const suppressions: SuppressionComment[] = [];
   const analysedFiles: string[] = [];
@@ -73,7 +110,7 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     if (!script) return { revision, file: revision, effects: [] };
     // Relative paths from here on: they appear in messages, not only in file fields.
     const file = relative(options.cwd, script.file) || script.file;
-    const analysis = analyzeUpgrade(script.text, file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version });
+    const analysis = script.upgrade ?? analyzeUpgrade(script.text, file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version });
     versionDependent.push(...analysis.versionDependent);
     analysedFiles.push(script.file);
     for (const comment of analysis.suppressions) suppressions.push({ ...comment, file: script.file });

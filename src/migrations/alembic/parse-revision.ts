@@ -665,7 +665,8 @@ function bindConditionally(statement: SyntaxNode, reason: string, facts: ModuleF
 }
 
 /** Runs through the module's top-level statements in order, as the import would. */
-function collectModuleFacts(tree: Tree, text: string): ModuleFacts {
+/** The facts of the module's top-level statements, or of those that start before `end`. */
+function collectModuleFacts(tree: Tree, text: string, end = Number.POSITIVE_INFINITY): ModuleFacts {
   const facts: ModuleFacts = { bindings: new Map(), statementOffsets: new Map() };
   let firstStatement = true;
   const visitStatement = (statement: SyntaxNode): void => {
@@ -719,7 +720,7 @@ function collectModuleFacts(tree: Tree, text: string): ModuleFacts {
       }
     }
   };
-  for (const statement of children(tree.topNode)) visitStatement(statement);
+  for (let statement = tree.topNode.firstChild; statement && statement.from < end; statement = statement.nextSibling) visitStatement(statement);
   return facts;
 }
 
@@ -752,28 +753,65 @@ function stringList(value: StaticValue, emptyStringIsNone: boolean): { ids: stri
  */
 export function parseRevisionFile(text: string, file: string): ParsedRevisionFile {
   const prefixEnd = firstTopLevelDefinitionOffset(text);
-  let tree: Tree | undefined;
-  let parsedWholeFile = false;
-  let facts: ModuleFacts | undefined;
   if (prefixEnd < text.length) {
     const prefixTree = parser.parse(text.slice(0, prefixEnd));
     if (firstSyntaxErrorOffset(prefixTree) === undefined) {
       const prefixFacts = collectModuleFacts(prefixTree, text);
-      if (prefixFacts.bindings.has('revision') && prefixFacts.bindings.has('down_revision')) {
-        tree = prefixTree;
-        facts = prefixFacts;
-      }
+      if (hasRevisionVariables(prefixFacts)) return describeRevisionFile(text, file, prefixFacts, { prefixEnd, wholeFile: false });
     }
   }
-  if (!tree || !facts) {
-    tree = parser.parse(text);
-    facts = collectModuleFacts(tree, text);
-    parsedWholeFile = true;
-  }
+  const tree = parser.parse(text);
+  return describeRevisionFile(text, file, collectModuleFacts(tree, text), { prefixEnd, wholeFile: true, syntaxErrorAt: firstSyntaxErrorOffset(tree) });
+}
 
+/** A revision script parsed whole, with its syntax tree (the parse of exactly its text). */
+export interface WholeRevisionFile {
+  readonly parsed: ParsedRevisionFile;
+  readonly tree: Tree;
+}
+
+/**
+ * Parses a whole revision script once, for a caller that also reads its `upgrade()` from the same
+ * tree. What it says of the revision equals `parseRevisionFile`'s: the variables are read from the
+ * statements before the first top-level definition when those would have parsed cleanly on their
+ * own (no syntax error up to the definition's first token — an unclosed bracket before it shows as
+ * an error there —, no statement running across it) and assign both `revision` and
+ * `down_revision`; otherwise from the whole module.
+ */
+export function parseWholeRevisionFile(text: string, file: string): WholeRevisionFile {
+  const tree = parser.parse(text);
+  const prefixEnd = firstTopLevelDefinitionOffset(text);
+  const syntaxErrorAt = firstSyntaxErrorOffset(tree);
+  if (prefixEnd < text.length && (syntaxErrorAt === undefined || syntaxErrorAt > prefixEnd) && !statementCrosses(tree, prefixEnd)) {
+    const prefixFacts = collectModuleFacts(tree, text, prefixEnd);
+    if (hasRevisionVariables(prefixFacts)) return { parsed: describeRevisionFile(text, file, prefixFacts, { prefixEnd, wholeFile: false }), tree };
+  }
+  return { parsed: describeRevisionFile(text, file, collectModuleFacts(tree, text), { prefixEnd, wholeFile: true, syntaxErrorAt }), tree };
+}
+
+function hasRevisionVariables(facts: ModuleFacts): boolean {
+  return facts.bindings.has('revision') && facts.bindings.has('down_revision');
+}
+
+/** Whether a top-level statement starts before `offset` and ends after it. */
+function statementCrosses(tree: Tree, offset: number): boolean {
+  for (let statement = tree.topNode.firstChild; statement && statement.from < offset; statement = statement.nextSibling) {
+    if (statement.to > offset) return true;
+  }
+  return false;
+}
+
+/** The facts of a parsed script: its revision variables, docstring, problems. */
+function describeRevisionFile(
+  text: string,
+  file: string,
+  facts: ModuleFacts,
+  parse: { readonly prefixEnd: number; readonly wholeFile: boolean; readonly syntaxErrorAt?: number | undefined },
+): ParsedRevisionFile {
+  const { prefixEnd, wholeFile: parsedWholeFile } = parse;
   const lineIndex = new LineIndex(text);
   const problems: RevisionFileProblem[] = [];
-  const syntaxErrorAt = parsedWholeFile ? firstSyntaxErrorOffset(tree) : undefined;
+  const syntaxErrorAt = parsedWholeFile ? parse.syntaxErrorAt : undefined;
   if (syntaxErrorAt !== undefined) problems.push({ kind: 'syntax-error', revisions: [], locations: [{ file, line: lineIndex.lineAt(syntaxErrorAt) }] });
 
   const lines: Partial<Record<RevisionVariable, number>> = {};

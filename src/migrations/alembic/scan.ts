@@ -9,7 +9,17 @@ import { join } from 'node:path';
 import { buildRevisionGraph, isFatalHistoryProblem, type HistoryProblem } from '../graph.js';
 import type { MigrationProblem, MigrationScript, MigrationSource, UpgradeBody } from '../source.js';
 import type { AlembicConfig } from './ini.js';
-import { isFatalFileProblem, locateUpgradeBody, parseRevisionFile, toRevisionDeclaration, type ParsedRevisionFile, type RevisionFileProblem } from './parse-revision.js';
+import {
+  isFatalFileProblem,
+  locateUpgradeBody,
+  parseRevisionFile,
+  parseWholeRevisionFile,
+  toRevisionDeclaration,
+  type ParsedRevisionFile,
+  type RevisionFileProblem,
+  type WholeRevisionFile,
+} from './parse-revision.js';
+import type { UpgradeAnalysis } from './upgrade-effects.js';
 
 /**
  * The order files are loaded in. It decides which of two scripts with one id wins and the order of
@@ -28,6 +38,12 @@ export interface ScanOptions {
   readonly sourceless?: boolean;
   /** Default `sorted`. */
   readonly order?: LoadOrder;
+  /**
+   * Reads each script's `upgrade()` from the one parse of its file, while its syntax tree is at
+   * hand, and keeps the result on the script (`upgrade`). For when every revision is about to be
+   * analysed (offline): each file is then parsed once, whole, and its tree dropped at once.
+   */
+  readonly analyzeUpgrade?: (text: string, file: string, tree: WholeRevisionFile['tree']) => UpgradeAnalysis;
 }
 
 /** A problem finding or reading files. */
@@ -70,6 +86,8 @@ export function isFatalSourceProblem(problem: AlembicProblem): boolean {
 export interface ScannedScript extends ParsedRevisionFile, MigrationScript {
   /** The version location it was found under. */
   readonly versionLocation: string;
+  /** Its `upgrade()`, when the scan was asked to read it (`ScanOptions.analyzeUpgrade`). */
+  readonly upgrade?: UpgradeAnalysis;
 }
 
 /** What scanning found. */
@@ -211,7 +229,15 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
       }
       // Python reads a UTF-8 byte order mark as part of the encoding, not of the source.
       if (text.startsWith('\uFEFF')) text = text.slice(1);
-      const parsed = parseRevisionFile(text, path);
+      let parsed: ParsedRevisionFile;
+      let upgrade: UpgradeAnalysis | undefined;
+      if (options.analyzeUpgrade) {
+        const whole = parseWholeRevisionFile(text, path);
+        parsed = whole.parsed;
+        upgrade = options.analyzeUpgrade(text, path, whole.tree);
+      } else {
+        parsed = parseRevisionFile(text, path);
+      }
       problems.push(...parsed.problems);
       scripts.push(
         Object.freeze({
@@ -220,6 +246,7 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
           text,
           line: parsed.lines.revision ?? 1,
           versionLocation: location,
+          ...(upgrade ? { upgrade } : {}),
         }),
       );
     }
@@ -238,8 +265,9 @@ export function scanOptionsFromConfig(config: AlembicConfig, order: LoadOrder = 
 }
 
 /** An Alembic history read from disk, behind the MigrationSource interface. */
-export type AlembicSource = MigrationSource<AlembicProblem> & {
+export type AlembicSource = Omit<MigrationSource<AlembicProblem>, 'scriptFor'> & {
   readonly scripts: readonly ScannedScript[];
+  scriptFor(revision: string): ScannedScript | undefined;
   /**
    * Revision scripts left out of the graph because their id or parents could not be determined
    * statically (their own problems say why). While there are any, the graph is incomplete.

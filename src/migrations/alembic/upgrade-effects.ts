@@ -41,6 +41,8 @@ export interface UpgradeEffectsOptions {
   readonly sqlalchemyVersion?: string;
   /** How many nested calls of functions defined in the same file are followed; default 8. */
   readonly maxCallDepth?: number;
+  /** The source's syntax tree when the caller has parsed it already (the parse of exactly this text). */
+  readonly tree?: Tree;
 }
 
 export type { ExistenceSource, RunCondition, ExceptionHandlerNote } from '../../model/effect.js';
@@ -709,7 +711,7 @@ class UpgradeInterpreter {
     let hasUpgrade = false;
     let suppressions: readonly SuppressionComment[] = [];
     try {
-      const tree = parser.parse(this.source);
+      const tree = this.options.tree ?? parser.parse(this.source);
       suppressions = readSuppressionComments(this.source, this.file, tree);
       const moduleFrame: Frame = { conditions: [], autocommit: false, savepoints: 0, callStack: [], quiet: true };
       this.execBlock(tree.topNode, this.moduleScope, moduleFrame);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
 import { analyzeUpgrade, type UpgradeAnalysis } from '../../../src/migrations/alembic/upgrade-effects.js';
+import { parseRevisionFile, parseWholeRevisionFile } from '../../../src/migrations/alembic/parse-revision.js';
 import { EFFECT_FIXTURES, fakeSqlEffects, revision } from './support.js';
 
 /** A small deterministic generator, so that a failure can be replayed from its seed. */
@@ -56,6 +57,19 @@ describe('fuzzing upgradeEffects: it never throws and always completes', () => {
         else source = source.slice(0, at) + piece + source.slice(at + piece.length);
       }
       analyzeSafely(source);
+    }
+  });
+
+  it('reads the revision variables from one whole parse as the header parse does, on mutated fixtures', () => {
+    const next = random(4);
+    for (let round = 0; round < 600; round++) {
+      let source = revision(fixtures[Math.floor(next() * fixtures.length)]!);
+      for (let edit = 0; edit < 1 + Math.floor(next() * 4); edit++) {
+        const at = Math.floor(next() * source.length);
+        const piece = ALPHABET[Math.floor(next() * ALPHABET.length)]!;
+        source = next() < 0.6 ? source.slice(0, at) + piece + source.slice(at) : source.slice(0, at) + source.slice(at + 1 + Math.floor(next() * 20));
+      }
+      expect({ source, parsed: parseWholeRevisionFile(source, 'fuzz.py').parsed }).toEqual({ source, parsed: parseRevisionFile(source, 'fuzz.py') });
     }
   });
 

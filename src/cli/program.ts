@@ -14,7 +14,9 @@ import { printError } from './run-command.js';
 
 /** The yargs program; exported so tests can parse without spawning. */
 export function createProgram(argv: readonly string[]) {
-  return yargs(argv)
+  const program = yargs(argv);
+  skipHelpPrerendering(program);
+  return program
     .scriptName('schema-gate')
     .usage('$0 <command> [options]\n\nA gate to run before a PostgreSQL schema migration: its exit code says whether it is safe.')
     .command(checkCommand)
@@ -42,3 +44,16 @@ export function createProgram(argv: readonly string[]) {
     });
 }
 
+
+/**
+ * yargs renders the whole help text each time a command's handler starts, only to have it ready
+ * should the program show help afterwards (`showHelp()` in a handler). schema-gate never does — its
+ * failures are one line (see `fail` above) and `--help` renders afresh — so that rendering, ~25 ms
+ * of string-width measurements on every run, is skipped. `--help` and usage errors are unaffected
+ * (tested). If a yargs release moves the method, nothing breaks: the rendering simply happens again.
+ */
+function skipHelpPrerendering(program: ReturnType<typeof yargs>): void {
+  const internals = (program as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => undefined;
+}

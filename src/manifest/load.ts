@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError } from '../errors.js';
 import { formatQualifiedName, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
 import { createSchemaState, type EnumType, type SchemaState, type Table } from '../model/schema-state.js';
-import manifestSchema from './manifest-schema.js';
+import generatedValidator from './manifest-validator.generated.js';
 
 /** The manifest exactly as the JSON file writes it (after validation). */
 export interface ManifestDocument {
@@ -22,10 +22,13 @@ export interface Manifest {
 /** PostgreSQL truncates identifiers and rejects labels longer than NAMEDATALEN - 1 bytes. */
 const MAX_IDENTIFIER_BYTES = 63;
 
-let compiledValidator: ReturnType<Ajv['compile']> | undefined;
-function validator(): ReturnType<Ajv['compile']> {
-  compiledValidator ??= new Ajv({ allErrors: true, strict: true }).compile(manifestSchema);
-  return compiledValidator;
+/**
+ * The manifest's validator: ajv's code for schemas/manifest.schema.json (all errors, strict),
+ * generated ahead of time so that no schema is compiled at start-up (scripts/generate-validators.mjs;
+ * a test keeps it equal to the schema).
+ */
+function validator(): ValidateFunction {
+  return generatedValidator as unknown as ValidateFunction;
 }
 
 /** Escapes one JSON pointer token (RFC 6901). */

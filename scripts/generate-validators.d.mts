@@ -1,0 +1,2 @@
+export const MANIFEST_VALIDATOR_FILE: string;
+export function manifestValidatorSource(): string;

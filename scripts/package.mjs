@@ -113,7 +113,13 @@ async function bundle() {
   const result = await build({
     // src/cli/main.ts awaits at top level, which CommonJS cannot; this entry does the same without.
     stdin: {
-      contents: ["import { hideBin } from 'yargs/helpers';", "import { createProgram } from './src/cli/program.ts';", 'void createProgram(hideBin(process.argv)).parseAsync();'].join('\n'),
+      contents: [
+        "import { hideBin } from 'yargs/helpers';",
+        "import { prepareCliProcess } from './src/cli/process.ts';",
+        "import { createProgram } from './src/cli/program.ts';",
+        'prepareCliProcess();',
+        'void createProgram(hideBin(process.argv)).parseAsync();',
+      ].join('\n'),
       resolveDir: ROOT,
       sourcefile: 'executable-main.ts',
       loader: 'ts',

@@ -26,6 +26,28 @@ extension_member AS (
   FROM pg_catalog.pg_depend
   WHERE deptype = 'e' /* member of an extension */
 ),
+-- Each enum, and its array type: the column types that name an enum.
+enum_column_type AS (
+  SELECT t.oid AS column_type, t.oid AS enum_type FROM pg_catalog.pg_type t WHERE t.typtype = 'e' /* enum */
+  UNION ALL
+  SELECT t.typarray, t.oid FROM pg_catalog.pg_type t WHERE t.typtype = 'e' AND t.typarray <> 0
+),
+-- The enum columns of every relation, in one pass over pg_attribute (not one lookup per table).
+enum_columns AS (
+  SELECT a.attrelid,
+         pg_catalog.json_agg(pg_catalog.json_build_object(
+           'name', a.attname,
+           'typeSchema', en.nspname,
+           'typeName', et.typname,
+           'isArray', ect.column_type <> ect.enum_type
+         ) ORDER BY a.attnum) AS columns
+  FROM pg_catalog.pg_attribute a
+  JOIN enum_column_type ect ON ect.column_type = a.atttypid
+  JOIN pg_catalog.pg_type et ON et.oid = ect.enum_type
+  JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace
+  WHERE a.attnum > 0 AND NOT a.attisdropped
+  GROUP BY a.attrelid
+),
 version_table AS (
   SELECT CASE WHEN $2::text IS NULL
               THEN pg_catalog.to_regclass(pg_catalog.quote_ident($1::text))
@@ -59,24 +81,11 @@ SELECT
     SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
              'schema', n.nspname,
              'name', c.relname,
-             'enumColumns', COALESCE((
-               SELECT pg_catalog.json_agg(pg_catalog.json_build_object(
-                        'name', a.attname,
-                        'typeSchema', en.nspname,
-                        'typeName', et.typname,
-                        'isArray', at.typtype <> 'e'
-                      ) ORDER BY a.attnum)
-               FROM pg_catalog.pg_attribute a
-               JOIN pg_catalog.pg_type at ON at.oid = a.atttypid
-               -- the enum itself, or the element type of an array column
-               JOIN pg_catalog.pg_type et ON et.oid = CASE WHEN at.typtype = 'e' THEN at.oid ELSE at.typelem END
-               JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace
-               WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                 AND et.typtype = 'e' /* enum */
-             ), '[]'::json)
+             'enumColumns', COALESCE(ec.columns, '[]'::json)
            ) ORDER BY n.nspname, c.relname), '[]'::json)
     FROM pg_catalog.pg_class c
     JOIN user_namespace n ON n.oid = c.relnamespace
+    LEFT JOIN enum_columns ec ON ec.attrelid = c.oid
     WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */)
       AND NOT c.relispartition
       AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)

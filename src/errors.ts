@@ -41,3 +41,30 @@ export class DatabaseError extends GateError {
     super([line], ExitCode.Database);
   }
 }
+
+/** Readable reasons for the errno codes a read commonly fails with. */
+const READ_ERROR_REASONS: Readonly<Record<string, string>> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a parent of it is not a directory',
+  ELOOP: 'too many levels of symbolic links',
+  ENAMETOOLONG: 'the name is too long',
+};
+
+/**
+ * Why a file could not be read, in words (`no such file`, `permission denied`), on one line.
+ * Other errno codes give the description Node attaches (`EMFILE: too many open files, open 'x'`
+ * gives `too many open files`).
+ */
+export function readErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code !== undefined && READ_ERROR_REASONS[code] !== undefined) return READ_ERROR_REASONS[code]!;
+  const message = (error instanceof Error ? error.message : String(error)).split(/\r?\n/)[0]!;
+  if (code !== undefined && message.startsWith(`${code}: `)) {
+    const description = message.slice(code.length + 2).replace(/, [a-z]+(?: '.*)?$/, '');
+    return description !== '' ? description : code;
+  }
+  return message !== '' ? message : (code ?? 'unknown error');
+}

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { InputError } from '../errors.js';
+import { InputError, readErrorReason } from '../errors.js';
 
 /** The configuration file of its own. */
 export const CONFIG_FILE_NAME = 'schema-gate.config.json';
@@ -68,9 +68,7 @@ async function readText(file: string, cwd: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (error as Error).message;
-    throw new InputError(`${displayPath(file, cwd)}: cannot read the configuration: ${reason}`);
+    throw new InputError(`${displayPath(file, cwd)}: cannot read the configuration: ${readErrorReason(error)}`);
   }
 }
 

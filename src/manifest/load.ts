@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import { InputError } from '../errors.js';
+import { InputError, readErrorReason } from '../errors.js';
 import { formatQualifiedName, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
 import { createSchemaState, type EnumType, type SchemaState, type Table } from '../model/schema-state.js';
 import generatedValidator from './manifest-validator.generated.js';
@@ -182,7 +182,7 @@ export async function loadManifest(file: string): Promise<Manifest> {
     text = await readFile(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const reason = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory, not a JSON file' : (error as Error).message;
+    const reason = code === 'EISDIR' ? 'is a directory, not a JSON file' : readErrorReason(error);
     throw new InputError(`${file}: cannot read the manifest: ${reason}`);
   }
   return parseManifest(text, file);

@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { delimiter, dirname, isAbsolute, resolve } from 'node:path';
-import { InputError } from '../../errors.js';
+import { InputError, readErrorReason } from '../../errors.js';
 import type { SourceLocation } from '../source.js';
 
 /** Where Alembic finds the revision scripts of one configuration. */
@@ -286,7 +286,7 @@ export function readAlembicIni(file: string, options: AlembicIniOptions = {}): A
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new InputError(`${file}: cannot read the Alembic configuration: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    throw new InputError(`${file}: cannot read the Alembic configuration: ${readErrorReason(error)}`);
   }
   const { config, problems } = parseAlembicIni(text, file, options);
   if (problems.length > 0 || !config) throw new InputError(problems.map(formatConfigProblem));

@@ -284,7 +284,7 @@ function includedFile(line: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 
 async function readPyproject(file: string): Promise<SqlalchemyPin[]> {
-  const document = parseToml(await readFile(file, 'utf8'));
+  const document = parseToml(await readFile(file, 'utf8'), { lenientValues: true });
   const pins: SqlalchemyPin[] = [];
   // PEP 621: [project] dependencies and optional-dependencies; PEP 735 dependency groups.
   const project = tableAt(document.root, ['project']);
@@ -317,7 +317,7 @@ async function readPyproject(file: string): Promise<SqlalchemyPin[]> {
 }
 
 async function readPipfile(file: string): Promise<SqlalchemyPin[]> {
-  const document = parseToml(await readFile(file, 'utf8'));
+  const document = parseToml(await readFile(file, 'utf8'), { lenientValues: true });
   const pins: SqlalchemyPin[] = [];
   for (const section of ['packages', 'dev-packages']) {
     const table = tableAt(document.root, [section]);
@@ -344,7 +344,7 @@ function poetryStylePins(table: TomlTable, source: PinSource, file: string, docu
 
 /** `[[package]] name = "sqlalchemy" version = "1.4.46"`: poetry.lock and uv.lock alike. */
 async function readPackageLock(file: string, source: 'uv.lock' | 'poetry.lock'): Promise<SqlalchemyPin[]> {
-  const document = parseToml(await readFile(file, 'utf8'));
+  const document = parseToml(await readFile(file, 'utf8'), { lenientValues: true });
   const packages = document.root.get('package');
   if (!Array.isArray(packages)) return [];
   const pins: SqlalchemyPin[] = [];
@@ -410,9 +410,18 @@ function tableAt(table: TomlTable, path: readonly string[]): TomlTable | undefin
   return current instanceof Map ? current : undefined;
 }
 
+/** How parseToml treats a value that is not valid TOML (`key = bare words`, `key = 12abc`). */
+export interface TomlOptions {
+  /**
+   * Keep such a value as its text instead of rejecting it. For searching dependency files, where
+   * an odd value unrelated to what is looked for must not hide the rest of the file.
+   */
+  readonly lenientValues?: boolean;
+}
+
 /** Parses TOML; throws an Error naming the line of the first problem. */
-export function parseToml(text: string): TomlDocument {
-  return new TomlParser(text).parse();
+export function parseToml(text: string, options: TomlOptions = {}): TomlDocument {
+  return new TomlParser(text, options.lenientValues ?? false).parse();
 }
 
 class TomlParser {
@@ -422,7 +431,10 @@ class TomlParser {
   /** Tables defined by a header, which a second header may not define again. */
   private readonly defined = new WeakSet<TomlTable>();
 
-  constructor(private readonly text: string) {}
+  constructor(
+    private readonly text: string,
+    private readonly lenientValues: boolean,
+  ) {}
 
   parse(): TomlDocument {
     const root: TomlTable = new Map();
@@ -577,10 +589,15 @@ class TomlParser {
       raw += this.advance();
       while (this.index < this.text.length && !',]}\n#\r \t'.includes(this.peek()!)) raw += this.advance();
     }
-    if (raw === 'true' || raw === 'false') return raw === 'true';
     if (raw === '') this.fail('expected a value');
-    const number = Number(raw.split('_').join(''));
-    return Number.isNaN(number) ? raw : number; // dates and times stay text
+    const value = scalarValue(raw);
+    if (value !== undefined) return value;
+    if (this.lenientValues) {
+      const number = Number(raw.split('_').join(''));
+      return Number.isNaN(number) ? raw : number;
+    }
+    const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
+    return this.fail(`invalid value ${shown} (a string needs quotes)`);
   }
 
   private array(): TomlValue[] {
@@ -700,6 +717,24 @@ class TomlParser {
       out += this.advance();
     }
   }
+}
+
+const DECIMAL = /^[+-]?(?:0|[1-9](?:_?[0-9])*)(?:\.[0-9](?:_?[0-9])*)?(?:[eE][+-]?[0-9](?:_?[0-9])*)?$/;
+const PREFIXED_INTEGER = /^0(?:x[0-9A-Fa-f](?:_?[0-9A-Fa-f])*|o[0-7](?:_?[0-7])*|b[01](?:_?[01])*)$/;
+const SPECIAL_FLOAT = /^[+-]?(?:inf|nan)$/;
+const TIME = '(?:[01][0-9]|2[0-3]):[0-5][0-9](?::[0-5][0-9](?:\\.[0-9]+)?)?';
+const DATE = '[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])';
+const DATE_TIME = new RegExp(`^(?:${DATE}(?:[Tt ]${TIME}(?:[Zz]|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?)?|${TIME})$`);
+
+/**
+ * A number, boolean, date or time written without quotes, or undefined when `raw` is none of
+ * them. Dates and times stay text.
+ */
+function scalarValue(raw: string): TomlValue | undefined {
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (DECIMAL.test(raw) || PREFIXED_INTEGER.test(raw)) return Number(raw.split('_').join(''));
+  if (SPECIAL_FLOAT.test(raw)) return raw.endsWith('nan') ? Number.NaN : raw.startsWith('-') ? -Infinity : Infinity;
+  return DATE_TIME.test(raw) ? raw : undefined;
 }
 
 function isBareKeyChar(char: string): boolean {

@@ -135,6 +135,18 @@ content-hash = "abc"
     expect(broken.found).toBeUndefined();
   });
 
+  it('finds a pin in a lock file even when an unrelated value there is not valid TOML', async () => {
+    files({
+      'l/.git/': '',
+      'l/uv.lock': 'version = 1\nodd = not-quoted\n\n[[package]]\nname = "sqlalchemy"\nversion = "2.0.36"\n',
+      'l/pyproject.toml': '[project]\nname = "app"\ndependencies = ["sqlalchemy>=2.0"]\n\n[tool.other]\nmode = fast\n',
+    });
+    const search = await findSqlalchemyVersion(join(root, 'l'));
+    expect(search.problems).toEqual([]);
+    expect(search.found).toMatchObject({ version: '2.0.36', exact: true, source: 'uv.lock', line: 5 });
+    expect(search.candidates).toEqual([expect.objectContaining({ source: 'uv.lock' }), expect.objectContaining({ source: 'pyproject', version: '2.0', line: 3 })]);
+  });
+
   it('reports a missing included file', async () => {
     files({ 'r/.git/': '', 'r/requirements.txt': '-r missing.txt\n' });
     const search = await findSqlalchemyVersion(join(root, 'r'));
@@ -229,7 +241,88 @@ name = "y"
     ['a = [1, 2', 'TOML line 1: unclosed array'],
     ['a = "\\q"', 'TOML line 1: invalid escape \\q'],
     ['a = 1 b = 2', 'TOML line 1: unexpected "b"'],
+    ['[tool.schema-gate]\nmanifest = schema-manifest.json', 'TOML line 2: invalid value schema-manifest.json (a string needs quotes)'],
+    ['[tool.schema-gate]\nmanifest = 12abc', 'TOML line 2: invalid value 12abc (a string needs quotes)'],
+    ['a = [\n  "x",\n  y,\n]', 'TOML line 3: invalid value y'],
+    ['a = { b = c }', 'TOML line 1: invalid value c'],
+    ['a = True', 'TOML line 1: invalid value True'],
+    ['a = 01', 'TOML line 1: invalid value 01'],
+    ['a = 1__0', 'TOML line 1: invalid value 1__0'],
+    ['a = .5', 'TOML line 1: invalid value .5'],
+    ['a = 1.', 'TOML line 1: invalid value 1.'],
+    ['a = 0x', 'TOML line 1: invalid value 0x'],
+    ['a = Infinity', 'TOML line 1: invalid value Infinity'],
+    ['a = 1979-13-01', 'TOML line 1: invalid value 1979-13-01'],
+    ['a = 1979-05-27T25:00:00', 'TOML line 1: invalid value 1979-05-27T25:00:00'],
   ])('rejects %j', (text, message) => {
     expect(() => parseToml(text)).toThrow(message);
+  });
+
+  it('names the line of an invalid value on one line, cutting a long one', () => {
+    expect(() => parseToml(`a = ${'x'.repeat(60)}`)).toThrow(new RegExp(`^TOML line 1: invalid value ${'x'.repeat(40)}… \\(a string needs quotes\\)$`));
+  });
+
+  it('reads every form of number, boolean, date and time', () => {
+    const root = parseToml(
+      [
+        'int = +99',
+        'negative = -17',
+        'zero = 0',
+        'grouped = 1_000_000',
+        'hex = 0xDEAD_beef',
+        'octal = 0o755',
+        'binary = 0b1101',
+        'float = -3.1415',
+        'exponent = 5e+22',
+        'both = 6.626e-34',
+        'grouped-float = 224_617.445_991',
+        'positive-inf = +inf',
+        'negative-inf = -inf',
+        'not-a-number = nan',
+        'yes = true',
+        'no = false',
+        'offset = 1979-05-27T00:32:00.999999-07:00',
+        'lower = 1979-05-27t07:32:00z',
+        'local = 1979-05-27T07:32:00',
+        'date = 1979-05-27',
+        'time = 07:32:00.5',
+        'list = [1, 2.5, true, 1979-05-27, [ 0x1 ], { a = -0 }]',
+      ].join('\n'),
+    ).root;
+    expect(Object.fromEntries([...root].filter(([key]) => key !== 'list'))).toEqual({
+      int: 99,
+      negative: -17,
+      zero: 0,
+      grouped: 1_000_000,
+      hex: 0xdeadbeef,
+      octal: 0o755,
+      binary: 0b1101,
+      float: -3.1415,
+      exponent: 5e22,
+      both: 6.626e-34,
+      'grouped-float': 224_617.445_991,
+      'positive-inf': Infinity,
+      'negative-inf': -Infinity,
+      'not-a-number': Number.NaN,
+      yes: true,
+      no: false,
+      offset: '1979-05-27T00:32:00.999999-07:00',
+      lower: '1979-05-27t07:32:00z',
+      local: '1979-05-27T07:32:00',
+      date: '1979-05-27',
+      time: '07:32:00.5',
+    });
+    expect(root.get('list')).toEqual([1, 2.5, true, '1979-05-27', [1], new Map([['a', -0]])]);
+  });
+
+  it('keeps an invalid value as its text when asked to (the dependency file search)', () => {
+    const root = parseToml('a = bare-word\nb = 12abc\nc = 1_0\nd = "x"', { lenientValues: true }).root;
+    expect([...root]).toEqual([
+      ['a', 'bare-word'],
+      ['b', '12abc'],
+      ['c', 10],
+      ['d', 'x'],
+    ]);
+    expect(() => parseToml('a = "unterminated', { lenientValues: true })).toThrow('TOML line 1: unterminated string');
   });
 });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
-import { delimiter } from 'node:path';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { readErrorReason } from '../../../src/errors.js';
 import { formatConfigProblem, parseAlembicIni, readAlembicIni } from '../../../src/migrations/alembic/ini.js';
 import { InputError } from '../../../src/errors.js';
 
@@ -85,6 +88,34 @@ describe('parseAlembicIni', () => {
 describe('readAlembicIni', () => {
   it('throws an InputError that names the file when it cannot be read', () => {
     expect(() => readAlembicIni('/nonexistent/alembic.ini')).toThrow(InputError);
-    expect(() => readAlembicIni('/nonexistent/alembic.ini')).toThrow('/nonexistent/alembic.ini: cannot read the Alembic configuration: ENOENT');
+    expect(() => readAlembicIni('/nonexistent/alembic.ini')).toThrow(/^\/nonexistent\/alembic\.ini: cannot read the Alembic configuration: no such file$/);
+  });
+
+  it('says why in words when the path is a directory', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'schema-gate-ini-'));
+    try {
+      expect(() => readAlembicIni(directory)).toThrow(new RegExp(`: cannot read the Alembic configuration: is a directory$`));
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('readErrorReason', () => {
+  const errnoError = (code: string, message: string): NodeJS.ErrnoException => Object.assign(new Error(message), { code });
+
+  it.each([
+    ['ENOENT', "ENOENT: no such file or directory, open 'nope.ini'", 'no such file'],
+    ['EACCES', "EACCES: permission denied, open 'alembic.ini'", 'permission denied'],
+    ['EISDIR', 'EISDIR: illegal operation on a directory, read', 'is a directory'],
+    ['EMFILE', "EMFILE: too many open files, open 'alembic.ini'", 'too many open files'],
+    ['EIO', 'EIO: i/o error, read', 'i/o error'],
+  ])('reads %s as words', (code, message, reason) => {
+    expect(readErrorReason(errnoError(code, message))).toBe(reason);
+  });
+
+  it('falls back to the message, on one line', () => {
+    expect(readErrorReason(new Error('something odd\nmore detail'))).toBe('something odd');
+    expect(readErrorReason('plain')).toBe('plain');
   });
 });

@@ -1,24 +1,8 @@
 import type { Argv } from 'yargs';
-import { displayPath, findConfig, readConfigFile, searchDirectories, type ConfigOptionKey } from '../config/find.js';
+import { CONFIG_OPTION_KEYS, displayPath, findConfig, readConfigFile, searchDirectories, type ConfigOptionKey } from '../config/find.js';
 import type { GateConfig } from '../config/load.js';
 import type { RuleSeverities } from '../rules/severities.js';
 
-/**
- * The keys a configuration may set, as in config/find.ts; repeated here so that declaring the flags
- * loads nothing (a test keeps the two lists equal).
- */
-export const CONFIGURABLE_FLAGS: readonly ConfigOptionKey[] = [
-  'manifest',
-  'migrations',
-  'alembic-ini',
-  'recursive',
-  'format',
-  'strict',
-  'sqlalchemy-version',
-  'transaction-per-migration',
-  'version-table',
-  'version-table-schema',
-];
 
 /** The flags that together say where the history is: one given on the command line overrides all three in the file. */
 const LOCATION_FLAGS: ReadonlySet<string> = new Set(['migrations', 'alembic-ini', 'recursive']);
@@ -73,7 +57,7 @@ async function applyConfig(argv: Record<string, unknown>, parser: ParserView, ru
     const locationGiven = [...LOCATION_FLAGS].some(given);
     const sources: Partial<Record<ConfigOptionKey | 'rules', ValueSource>> = {};
     const from = config ? displayPath(config.file, cwd) : 'default';
-    for (const flag of CONFIGURABLE_FLAGS) {
+    for (const flag of CONFIG_OPTION_KEYS) {
       if (!Object.hasOwn(declared, flag)) continue;
       const value = config?.options[flag];
       const allowed = choices[flag];
@@ -125,7 +109,7 @@ export function resolvedConfig(argv: object): ResolvedConfig {
 export function formatResolvedConfig(argv: Record<string, unknown>, resolved: ResolvedConfig, overrides: Partial<Record<ConfigOptionKey, { value: unknown; source: ValueSource }>> = {}): string {
   const options: Record<string, unknown> = {};
   const sources: Record<string, ValueSource> = {};
-  for (const flag of CONFIGURABLE_FLAGS) {
+  for (const flag of CONFIG_OPTION_KEYS) {
     const source = resolved.sources[flag];
     if (source === undefined) continue;
     const override = source === 'default' ? overrides[flag] : undefined;

@@ -5,6 +5,7 @@
 import { readPackageFile } from '../runtime/assets.js';
 import { RULES } from './index.js';
 import { ruleDocPath } from './rule.js';
+import { editDistance } from '../edit-distance.js';
 
 /** A rule's documentation page as Markdown; throws when the installation lacks it. */
 export function readRuleDoc(id: string): string {
@@ -14,19 +15,6 @@ export function readRuleDoc(id: string): string {
 /** Every rule's page, in the registry's order. */
 export function readRuleDocs(): { id: string; markdown: string }[] {
   return RULES.map((rule) => ({ id: rule.meta.id, markdown: readRuleDoc(rule.meta.id) }));
-}
-
-/** Levenshtein distance: the fewest single-character edits from one word to the other. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
 
 /**

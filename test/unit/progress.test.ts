@@ -1,6 +1,4 @@
 import { describe, expect, it } from '@jest/globals';
-import { CONFIG_OPTION_KEYS } from '../../src/config/find.js';
-import { CONFIGURABLE_FLAGS } from '../../src/cli/config-options.js';
 import { PhaseTimings, ProgressLine, progressWanted, type Clock } from '../../src/cli/progress.js';
 
 /** A clock that moves only when told to, running the timers that fall due. */
@@ -129,11 +127,5 @@ describe('phase timings', () => {
     timings.mark('simulating');
     clock.advance(30);
     expect(timings.describe()).toBe('reading the migration history 120 ms, reading and simulating the pending upgrades 30 ms; 155 ms in all');
-  });
-});
-
-describe('the configurable flags', () => {
-  it('are the keys of the configuration file', () => {
-    expect([...CONFIGURABLE_FLAGS]).toEqual([...CONFIG_OPTION_KEYS]);
   });
 });

@@ -81,6 +81,9 @@ export function describeTarget(url: string): string {
   }
 }
 
+/** The sslmode values libpq accepts. */
+const SSL_MODES: readonly string[] = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
+
 /**
  * Turns a URL into pg's client configuration. sslmode follows libpq's meaning (`require`
  * encrypts without verifying the certificate) unless the URL itself asks otherwise, because that is
@@ -94,6 +97,11 @@ function clientConfig(url: string, options: ConnectionOptions): pg.ClientConfig 
     parsed = parseConnectionString(url, { useLibpqCompat: libpqCompat });
   } catch (error) {
     throw new InputError(`--database-url: ${redactUrl(url)} is not a valid PostgreSQL URL (${(error as Error).message})`);
+  }
+  // libpq refuses any other value; pg would go on with TLS and default verification.
+  const sslmode = (parsed as { sslmode?: unknown }).sslmode;
+  if (typeof sslmode === 'string' && !SSL_MODES.includes(sslmode)) {
+    throw new InputError(`--database-url: ${redactUrl(url)}: invalid sslmode "${sslmode}" (libpq accepts ${SSL_MODES.join(', ')})`);
   }
   const { ssl, ...rest } = parsed;
   return {

@@ -15,10 +15,10 @@ import { shouldColor } from './output.js';
 export function withCheckOptions<T>(yargs: Argv<T>) {
   return yargs
     // Required, but it may come from the configuration file, so the handler checks it (checkOptions).
-    .option('manifest', { type: 'string', describe: 'JSON manifest of the expected enums and tables (required: here or in the configuration file)' })
+    .option('manifest', { type: 'string', describe: 'JSON manifest of the expected enums and tables (required: here or in the configuration file)', group: 'Check:' })
     // No static default: inside GitHub Actions the default is github, decided by resolveFormat.
-    .option('format', { choices: FORMATS, describe: 'Output format: text (default), json, github (default when GITHUB_ACTIONS=true), markdown or sarif' })
-    .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too' })
+    .option('format', { choices: FORMATS, describe: 'Output format: text (default), json, github (default when GITHUB_ACTIONS=true), markdown or sarif', group: 'Output:' })
+    .option('strict', { type: 'boolean', default: false, describe: 'Warnings fail the check too', group: 'Check:' })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin in requirements*.txt, pyproject.toml or a lock file near the migrations; else 2.0)", group: 'Migrations:' })
     .option('verify-applied', { type: 'boolean', default: false, describe: 'Also compare the live schema with what the applied revisions create (reads every applied upgrade(); finds hand-made changes)', group: 'Migrations:' })
     .option('transaction-per-migration', { type: 'boolean', default: false, describe: "env.py sets transaction_per_migration=True (default: one transaction for the whole run)", group: 'Migrations:' })

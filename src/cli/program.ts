@@ -1,4 +1,5 @@
 import yargs from 'yargs';
+import { editDistance } from '../edit-distance.js';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
@@ -29,7 +30,7 @@ export function createProgram(argv: readonly string[]) {
     .command(rulesCommand)
     .command(explainCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
-    .demandCommand(1, 'Name a command: check, plan, graph, run, rehearse, snapshot, init, rules or explain')
+    .demandCommand(1, `Name a command: ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)!}`)
     .strict()
     .recommendCommands()
     .version(VERSION)
@@ -38,10 +39,45 @@ export function createProgram(argv: readonly string[]) {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .fail((message, error) => {
       // Usage errors (unknown flag, missing value, bad choice) are exit 2, not yargs's 1.
-      printError([message || (error ? error.message : 'invalid usage')]);
-      process.stderr.write('Run schema-gate --help for usage.\n');
+      const line = message || (error ? error.message : 'invalid usage');
+      const known = optionNames(program);
+      printError([withFlagSuggestions(line, known)]);
+      const command = COMMANDS.find((name) => name === argv[0]);
+      process.stderr.write(`Run schema-gate ${command ? `${command} ` : ''}--help for usage.\n`);
       process.exit(ExitCode.InvalidInput);
     });
+}
+
+/** The flags yargs knows at the moment of a failure (the command's, once its builder ran); none if yargs hides them. */
+function optionNames(program: ReturnType<typeof yargs>): string[] {
+  const options = (program as unknown as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
+  return Object.keys(options?.key ?? {});
+}
+
+const COMMANDS = ['check', 'plan', 'graph', 'run', 'rehearse', 'snapshot', 'init', 'rules', 'explain'];
+
+/**
+ * yargs's "Unknown argument(s): a, b" with the nearest flag of the command for each, when one is
+ * close (`--manifets` → `--manifest`); any other message as it is.
+ */
+export function withFlagSuggestions(message: string, knownFlags: readonly string[]): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!unknown) return message;
+  const names = unknown[1]!.split(', ');
+  const suggestions = names.flatMap((name) => {
+    const nearest = closestFlag(name.replace(/_/g, '-'), knownFlags);
+    return nearest ? [`--${nearest} for ${name.length === 1 ? '-' : '--'}${name}`] : [];
+  });
+  return suggestions.length > 0 ? `${message} (did you mean ${suggestions.join(', ')}?)` : message;
+}
+
+function closestFlag(name: string, knownFlags: readonly string[]): string | undefined {
+  let best: { flag: string; distance: number } | undefined;
+  for (const flag of knownFlags) {
+    const distance = editDistance(name.toLowerCase(), flag.toLowerCase());
+    if (distance <= Math.max(1, Math.floor(flag.length / 4)) && (!best || distance < best.distance)) best = { flag, distance };
+  }
+  return best?.flag;
 }
 
 

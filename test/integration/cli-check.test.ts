@@ -299,6 +299,14 @@ describe('exit codes for bad input and unreachable databases', () => {
     expect(result.stderr).toMatch(/does not support SSL/);
   });
 
+  it('exits 2 on an sslmode libpq would refuse, before connecting and without echoing the password', async () => {
+    const file = await manifestFile(INCIDENT_MANIFEST);
+    const result = await runCli(['check', '--manifest', file, '--database-url', 'postgres://u:topsecret@127.0.0.1:1/db?sslmode=requir']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('invalid sslmode "requir"');
+    expect(result.stderr).not.toContain('topsecret');
+  });
+
   it('exits 2 on a URL that is not a PostgreSQL URL, without echoing its password', async () => {
     const file = await manifestFile(INCIDENT_MANIFEST);
     const result = await runCli(['check', '--manifest', file, '--database-url', 'mysql://root:topsecret@db/app']);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createProgram } from '../../src/cli/program.js';
+import { createProgram, withFlagSuggestions } from '../../src/cli/program.js';
 
 interface UsageInternals {
   cacheHelpMessage(): void;
@@ -14,5 +14,18 @@ describe('createProgram', () => {
     const usage = program.getInternalMethods().getUsageInstance();
     usage.cacheHelpMessage();
     expect(usage.hasCachedHelpMessage()).toBe(false);
+  });
+});
+
+describe('withFlagSuggestions', () => {
+  it('names the nearest flag for each unknown one', () => {
+    expect(withFlagSuggestions('Unknown arguments: manifets, alembic_ini', ['manifest', 'alembic-ini', 'strict'])).toBe(
+      'Unknown arguments: manifets, alembic_ini (did you mean --manifest for --manifets, --alembic-ini for --alembic_ini?)',
+    );
+  });
+
+  it('suggests nothing when no flag is close, and leaves other messages alone', () => {
+    expect(withFlagSuggestions('Unknown argument: bogus', ['manifest', 'strict'])).toBe('Unknown argument: bogus');
+    expect(withFlagSuggestions('Missing required argument: upgrade', ['upgrade'])).toBe('Missing required argument: upgrade');
   });
 });

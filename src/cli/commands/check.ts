@@ -8,7 +8,7 @@ import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
   return withConfigOptions(withPullRequestOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs)))), { runsRules: true })
-    .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically' })
+    .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically', group: 'Database:' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')

@@ -3,6 +3,7 @@
  * README's "Deploying on Railway"), and a pull-request job that runs the gate offline. Pure
  * functions of the paths and of which project files exist, so that they are tested without a disk.
  */
+import { shellCommand } from '../shell-words.js';
 
 /** The GitHub Action the pull-request job uses; the one place to change its owner or version. */
 export const GITHUB_ACTION = 'schema-gate/schema-gate@v0';
@@ -48,11 +49,6 @@ export interface SnippetInput {
   readonly railwayPreDeploy?: readonly string[];
 }
 
-/** A shell word, quoted only when it needs it. */
-export function shellWord(word: string): string {
-  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
 /** A YAML scalar: plain when that cannot be misread, else double-quoted (JSON strings are valid YAML). */
 function yamlScalar(value: string): string {
   return /^[\w./-]+$/.test(value) && !/^[-.]/.test(value) ? value : JSON.stringify(value);
@@ -67,7 +63,7 @@ function historyWords(history: HistoryFlag | undefined): string[] {
 /** The pre-deploy command: the gate under its deploy lock, then the upgrade, as the README recommends. */
 export function preDeployCommand(input: SnippetInput): string {
   const words = ['schema-gate', 'run', '--manifest', input.manifest.fromCwd, ...historyWords(input.history?.fromCwd), '--', ...UPGRADE_COMMAND];
-  return words.map(shellWord).join(' ');
+  return shellCommand(words);
 }
 
 function railwayJsonSnippet(input: SnippetInput, command: string): InitSnippet {

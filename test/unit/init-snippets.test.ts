@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
-import { GITHUB_ACTION, initSnippets, preDeployCommand, shellWord, type SnippetInput } from '../../src/init/snippets.js';
+import { GITHUB_ACTION, initSnippets, preDeployCommand, type SnippetInput } from '../../src/init/snippets.js';
+import { shellWord } from '../../src/shell-words.js';
 import type { InitResult } from '../../src/init/init.js';
 import { formatInitText } from '../../src/report/init.js';
 

@@ -8,6 +8,7 @@ import { formatResolvedConfig, resolvedConfig, withConfigOptions, type ResolvedC
 import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../connection-options.js';
 import { withMigrationsOptions } from '../migrations-options.js';
 import { printError, runCommand } from '../run-command.js';
+import { shellCommand } from '../../shell-words.js';
 
 /** Exit code when another deploy held the lock for the whole --lock-timeout. */
 export const LOCK_TIMEOUT_EXIT_CODE = 4;
@@ -46,11 +47,6 @@ type RunArgs = ReturnType<typeof builder> extends Argv<infer T> ? T : never;
 function commandAfterDashes(argv: object): string[] {
   const words = (argv as { '--'?: unknown })['--'];
   return Array.isArray(words) ? words.map(String) : [];
-}
-
-/** A command line for a log: words quoted only when they need it. */
-function formatCommand(words: readonly string[]): string {
-  return words.map((word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
 function seconds(ms: number): string {
@@ -104,7 +100,7 @@ function printEvent(event: RunEvent, print: RunPrinter): void {
       print.report(event.result);
       break;
     case 'command-started':
-      info(`check passed; running ${formatCommand(event.command)} (pid ${event.pid ?? '?'})`);
+      info(`check passed; running ${shellCommand(event.command)} (pid ${event.pid ?? '?'})`);
       break;
     case 'signal-forwarded':
       note(`received ${event.signal}; passed it on to the command (pid ${event.pid ?? '?'}) and waiting for it to end`);
@@ -212,7 +208,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           printError([`gave up waiting for the deploy lock "${outcome.lock.name}" (key ${outcome.lock.key}) after ${seconds(outcome.waitedMs)}: ${print.describeHolders(outcome.holders)}; nothing was run`]);
           break;
         case 'check-failed':
-          printError([`not safe to migrate: ${formatCommand(command)} was not run`]);
+          printError([`not safe to migrate: ${shellCommand(command)} was not run`]);
           break;
         case 'interrupted':
           printError([`received ${outcome.signal} before the command started: nothing was run`]);

@@ -3,6 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 /**
  * Settings for the CLI's own process (never the library's: they are process-wide).
  *
+ * Output to a closed pipe is dropped (see below).
+ *
  * The SQL parser is WebAssembly (libpg-query), called for a few hundred short statements at most.
  * V8's baseline compiler (Liftoff) serves it well; the optimising tier compiles the whole module
  * in the background at load, which costs more than it could save: measured on an offline check of
@@ -11,4 +13,12 @@ import { setFlagsFromString } from 'node:v8';
  */
 export function prepareCliProcess(): void {
   setFlagsFromString('--liftoff-only');
+  // A reader that closes early (`schema-gate check | head`) must not turn into a stack trace, nor
+  // end the run before its verdict: the rest of the output is dropped and the exit code stays.
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', ignoreClosedReader);
+}
+
+function ignoreClosedReader(error: NodeJS.ErrnoException): void {
+  if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') return;
+  throw error;
 }

@@ -19,7 +19,7 @@ import { measureInterleaved, type TimedCommand, type Timing } from './measure.js
 
 // Compiled to .bench/dist/bench/check-bench.js: the repository is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'cli', 'main.js');
+const bin = join(root, 'dist', 'bin', 'schema-gate.js');
 const node = process.execPath;
 
 function option(name: string, fallback: string): string {

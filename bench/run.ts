@@ -14,7 +14,7 @@ import { measureInterleaved } from './measure.js';
 
 // Compiled to .bench/dist/bench/run.js: the repository is three levels up.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
-const bin = join(root, 'dist', 'cli', 'main.js');
+const bin = join(root, 'dist', 'bin', 'schema-gate.js');
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

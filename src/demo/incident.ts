@@ -38,7 +38,7 @@ try {
   const args = ['check', '--manifest', manifest, '--alembic-ini', alembicIni, '--database-url', url, ...extraArgs];
   say(`\n$ schema-gate ${args.map((arg) => (arg === url ? redactUrl(url) : arg)).join(' ')}\n`);
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(process.execPath, [fileURLToPath(new URL('dist/cli/main.js', root)), ...args], {
+    const child = spawn(process.execPath, [fileURLToPath(new URL('dist/bin/schema-gate.js', root)), ...args], {
       cwd: fileURLToPath(root),
       stdio: 'inherit',
     });

@@ -334,7 +334,7 @@ async function connectTo(label: string, url: string, connection: ConnectionOptio
 
 /** The same schema-gate that runs this code: its built CLI, started by the same Node. */
 function defaultGateCommand(): [string, ...string[]] {
-  return [process.execPath, fileURLToPath(new URL('../cli/main.js', import.meta.url))];
+  return [process.execPath, fileURLToPath(new URL('../bin/schema-gate.js', import.meta.url))];
 }
 
 function throwIfInterrupted(context: RehearsalContext): void {

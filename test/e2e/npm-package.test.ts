@@ -121,7 +121,7 @@ describe('npm pack', () => {
   it('holds the built code, the schemas, the rule pages and the documents, and nothing else', () => {
     const topLevel = [...new Set(tarballFiles.map((path) => path.split('/')[0]))].sort();
     expect(topLevel).toEqual(['CHANGELOG.md', 'LICENSE', 'README.md', 'dist', 'docs', 'package.json', 'schemas']);
-    expect(tarballFiles).toEqual(expect.arrayContaining(['dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/manifest.schema.json', 'schemas/report.schema.json', 'docs/rules/enum-created-twice.md']));
+    expect(tarballFiles).toEqual(expect.arrayContaining(['dist/bin/schema-gate.js', 'dist/cli/main.js', 'dist/index.js', 'dist/index.d.ts', 'schemas/manifest.schema.json', 'schemas/report.schema.json', 'docs/rules/enum-created-twice.md']));
     // No source maps (their sources are not shipped), no demo (it needs development dependencies), no tests.
     expect(tarballFiles.filter((path) => /\.map$|^dist\/(demo|test|src)\/|\.test\./.test(path))).toEqual([]);
     expect(tarballFiles.filter((path) => path.startsWith('docs/') && !path.startsWith('docs/rules/'))).toEqual([]);

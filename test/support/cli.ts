@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 /** The built bin, run exactly as `schema-gate` runs after installation. */
-export const BIN = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../dist/bin/schema-gate.js', import.meta.url));
 
 export interface CliResult {
   readonly code: number | null;

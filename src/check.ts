@@ -1,14 +1,13 @@
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import type { ChangedFiles } from './git/changed-files.js';
-import type { AlembicSource } from './migrations/alembic/scan.js';
+import { openAlembicSource, type AlembicSource } from './migrations/alembic/scan.js';
 import { readSuppressionComments } from './migrations/alembic/suppressions.js';
 import type { SuppressionComment } from './migrations/source.js';
 import type { VersionTableOptions } from './catalog/introspect.js';
 import type { ConnectionOptions } from './catalog/connection.js';
 import { loadManifest } from './manifest/load.js';
 import { hasMigrations, migrationScanOptions, type MigrationsLocation } from './migrations/open.js';
-import { openAlembicSource } from './migrations/alembic/scan.js';
 import { compareStates, type SchemaDiff } from './model/compare.js';
 import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';

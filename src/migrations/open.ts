@@ -23,8 +23,8 @@ export function hasMigrations(location: MigrationsLocation): boolean {
  * Opens the Alembic history of a location. A missing directory or a broken alembic.ini is an
  * InputError (exit 2); problems inside the revision files are returned with the source.
  */
-export function openMigrations(location: MigrationsLocation, scan: Pick<ScanOptions, 'analyzeUpgrade'> = {}): AlembicSource {
-  return openAlembicSource({ ...migrationScanOptions(location), ...scan });
+export function openMigrations(location: MigrationsLocation): AlembicSource {
+  return openAlembicSource(migrationScanOptions(location));
 }
 
 /** What to scan for a location, its directories checked: see `openMigrations`. */

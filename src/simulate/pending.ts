@@ -65,8 +65,14 @@ export async function sqlalchemyAssumption(versionLocation: string | undefined, 
  * thread) without waiting; a failure surfaces where the analysis awaits it.
  */
 export function preloadAnalysers(): void {
-  import('../migrations/sql/parse-sql.js').then(({ loadSqlParser }) => loadSqlParser()).catch(() => undefined);
-  void import('../migrations/alembic/upgrade-effects.js').catch(() => undefined);
+  loadAnalysers().catch(() => undefined);
+}
+
+/** The SQL and Python analysers, loaded on first need (the SQL parser ready to call). */
+async function loadAnalysers() {
+  const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
+  await loadSqlParser();
+  return { sqlEffects, analyzeUpgrade };
 }
 
 /** An analysis of every `upgrade()` made while the history is scanned, each file parsed once. */
@@ -81,12 +87,7 @@ export interface ScanTimeAnalysis {
  * to `analyzePending` so that both agree.
  */
 export async function scanTimeAnalysis(versionLocations: readonly string[], options: Pick<PendingAnalysisOptions, 'sqlalchemyVersion' | 'cwd'>): Promise<ScanTimeAnalysis> {
-  const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }, sqlalchemy] = await Promise.all([
-    import('../migrations/sql/parse-sql.js'),
-    import('../migrations/alembic/upgrade-effects.js'),
-    sqlalchemyAssumption(versionLocations[0], options.sqlalchemyVersion, options.cwd),
-  ]);
-  await loadSqlParser();
+  const [{ sqlEffects, analyzeUpgrade }, sqlalchemy] = await Promise.all([loadAnalysers(), sqlalchemyAssumption(versionLocations[0], options.sqlalchemyVersion, options.cwd)]);
   return {
     sqlalchemy,
     analyzeUpgrade: (text, file, tree) => analyzeUpgrade(text, relative(options.cwd, file) || file, { sqlEffects, sqlalchemyVersion: sqlalchemy.version, tree }),
@@ -99,8 +100,7 @@ export async function scanTimeAnalysis(versionLocations: readonly string[], opti
  * here, lazily, so that commands that do not simulate never pay for them.
  */
 export async function analyzePending(source: AlembicSource, pending: readonly string[], start: SchemaState, options: PendingAnalysisOptions): Promise<PendingAnalysis> {
-  const [{ loadSqlParser, sqlEffects }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
-  await loadSqlParser();
+  const { sqlEffects, analyzeUpgrade } = await loadAnalysers();
   const sqlalchemy = options.sqlalchemy ?? (await sqlalchemyAssumption(source.scripts[0]?.versionLocation, options.sqlalchemyVersion, options.cwd));
   const versionDependent: VersionDependence[] = [];
   const suppressions: SuppressionComment[] = [];

@@ -10,3 +10,13 @@ export function editDistance(a: string, b: string): number {
   }
   return previous[b.length]!;
 }
+
+/** The closest of `candidates` to a misspelt word, if one is close enough to be what was meant. */
+export function closest(word: string, candidates: readonly string[]): string | undefined {
+  let best: { candidate: string; distance: number } | undefined;
+  for (const candidate of candidates) {
+    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
+    if (d <= Math.max(2, Math.floor(candidate.length / 4)) && (!best || d < best.distance)) best = { candidate, distance: d };
+  }
+  return best?.candidate;
+}

@@ -1,5 +1,5 @@
 import yargs from 'yargs';
-import { editDistance } from '../edit-distance.js';
+import { closest } from '../edit-distance.js';
 import { ExitCode } from '../errors.js';
 import { VERSION } from '../version.js';
 import { checkCommand } from './commands/check.js';
@@ -65,20 +65,12 @@ export function withFlagSuggestions(message: string, knownFlags: readonly string
   if (!unknown) return message;
   const names = unknown[1]!.split(', ');
   const suggestions = names.flatMap((name) => {
-    const nearest = closestFlag(name.replace(/_/g, '-'), knownFlags);
+    const nearest = closest(name.replace(/_/g, '-'), knownFlags);
     return nearest ? [`--${nearest} for ${name.length === 1 ? '-' : '--'}${name}`] : [];
   });
   return suggestions.length > 0 ? `${message} (did you mean ${suggestions.join(', ')}?)` : message;
 }
 
-function closestFlag(name: string, knownFlags: readonly string[]): string | undefined {
-  let best: { flag: string; distance: number } | undefined;
-  for (const flag of knownFlags) {
-    const distance = editDistance(name.toLowerCase(), flag.toLowerCase());
-    if (distance <= Math.max(1, Math.floor(flag.length / 4)) && (!best || distance < best.distance)) best = { flag, distance };
-  }
-  return best?.flag;
-}
 
 
 /**

@@ -5,7 +5,7 @@ import { describeType, pointerToken, valueAt } from '../manifest/load.js';
 import { RULES, type RuleSeverities } from '../rules/index.js';
 import { readPackageJson } from '../runtime/assets.js';
 import { CONFIG_OPTION_KEYS, CONFIG_PATH_KEYS, displayPath, findConfig, readConfigFile, type ConfigOptionKey, type ConfigSource } from './find.js';
-import { editDistance } from '../edit-distance.js';
+import { closest } from '../edit-distance.js';
 
 /** A validated configuration. */
 export interface GateConfig {
@@ -23,16 +23,6 @@ let compiledValidator: ReturnType<Ajv['compile']> | undefined;
 function validator(): ReturnType<Ajv['compile']> {
   compiledValidator ??= new Ajv({ allErrors: true, strict: true }).compile(readPackageJson('schemas/config.schema.json') as object);
   return compiledValidator;
-}
-
-/** The closest of `candidates` to a misspelt word, if one is close enough to be what was meant. */
-export function closest(word: string, candidates: readonly string[]): string | undefined {
-  let best: { candidate: string; distance: number } | undefined;
-  for (const candidate of candidates) {
-    const d = editDistance(word.toLowerCase(), candidate.toLowerCase());
-    if (d <= Math.max(2, Math.floor(candidate.length / 4)) && (!best || d < best.distance)) best = { candidate, distance: d };
-  }
-  return best?.candidate;
 }
 
 function didYouMean(word: string, candidates: readonly string[]): string {

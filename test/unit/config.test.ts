@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { findConfig, searchDirectories } from '../../src/config/find.js';
-import { closest, loadConfig } from '../../src/config/load.js';
+import { loadConfig } from '../../src/config/load.js';
+import { closest } from '../../src/edit-distance.js';
 import { InputError } from '../../src/errors.js';
 
 let root: string;

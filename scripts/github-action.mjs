@@ -4,7 +4,7 @@
  * schema-gate runs and runs them with `npx --yes schema-gate@<version>`.
  *
  * - Inputs arrive as environment variables (INPUT_MANIFEST, INPUT_MIGRATIONS, INPUT_ALEMBIC_INI,
- *   INPUT_CHANGED_SINCE, INPUT_SARIF, INPUT_VERSION, INPUT_ARGS), never spliced into shell text, so no
+ *   INPUT_CHANGED_SINCE, INPUT_SARIF, INPUT_VERSION, INPUT_PACKAGE, INPUT_ARGS), never spliced into shell text, so no
  *   value can run as code.
  * - The first run is `check --offline --format github` (annotations, and the job summary the gate appends
  *   to $GITHUB_STEP_SUMMARY); with `sarif: true` a second run writes `--format sarif` to a file for
@@ -108,6 +108,10 @@ export function planRuns(env, defaultVersion = actionPackageVersion()) {
   const alembicIni = input('ALEMBIC_INI') || (migrations ? '' : 'alembic.ini');
   const version = input('VERSION') || defaultVersion;
   if (/\s/.test(version)) throw new ActionError(`version: ${JSON.stringify(version)} is not an npm version or tag`);
+  // A package spec npm understands (a tarball from npm pack committed to the repository, a git URL):
+  // for a gate that is not on the registry, or a build of one's own. It wins over version.
+  const packageSpec = input('PACKAGE');
+  if (/\s/.test(packageSpec)) throw new ActionError(`package: ${JSON.stringify(packageSpec)} is not an npm package spec`);
   const sarif = input('SARIF').toLowerCase();
   if (!['', 'true', 'false'].includes(sarif)) throw new ActionError(`sarif: expected true or false, got ${JSON.stringify(input('SARIF'))}`);
 
@@ -121,7 +125,7 @@ export function planRuns(env, defaultVersion = actionPackageVersion()) {
 
   const check = [
     '--yes',
-    `schema-gate@${version}`,
+    ...(packageSpec ? ['--package', packageSpec, 'schema-gate'] : [`schema-gate@${version}`]),
     'check',
     '--manifest',
     manifest,
@@ -188,7 +192,8 @@ function runGate(args, { cwd, env, stdoutFile }) {
       for (const message of gateErrors) annotateError(message);
       const exitCode = code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : EXIT.internal);
       if (exitCode !== EXIT.safe && gateErrors.length === 0 && npmErrors.length > 0) {
-        annotateError(`npx could not fetch or start ${args[1]}: ${npmErrors.slice(0, 2).join(' ')}`);
+        const what = args[1] === '--package' ? args[2] : args[1];
+        annotateError(`npx could not fetch or start ${what}: ${npmErrors.slice(0, 2).join(' ')}`);
         resolve(EXIT.invalidInput);
         return;
       }

@@ -20,6 +20,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const PACKAGE = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 
 let scratch: string;
+/** The tarball `npm pack` wrote. */
+let tarball = '';
 /** The empty project the tarball is installed into. */
 let project: string;
 /** What `npm install <tarball>` printed. */
@@ -97,7 +99,7 @@ beforeAll(async () => {
   mkdirSync(packDir);
   const packed = await timed('npm pack', () => run('npm', ['pack', '--pack-destination', packDir], source));
   expectSuccess('npm pack', packed);
-  const tarball = join(packDir, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
+  tarball = join(packDir, `${PACKAGE.name}-${PACKAGE.version}.tgz`);
   const listing = spawnSync('tar', ['-tzf', tarball], { encoding: 'utf8' });
   if (listing.status !== 0) throw new Error(`tar -tzf failed: ${listing.stderr}`);
   tarballFiles = listing.stdout.split('\n').filter(Boolean).map((path) => path.replace(/^package\//, ''));
@@ -147,6 +149,13 @@ describe('installed from the tarball with npm defaults', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('schema-gate check');
     expect(help.stdout).toContain('schema-gate explain');
+  });
+
+  it('runs straight from the tarball with npx --package, as the GitHub Action does with its package input', async () => {
+    const elsewhere = join(scratch, 'npx-package');
+    mkdirSync(elsewhere);
+    const version = await run('npx', ['--yes', '--package', tarball, 'schema-gate', '--version'], elsewhere);
+    expect(version).toMatchObject({ code: 0, stdout: `${PACKAGE.version}\n` });
   });
 
   it('an offline check of the incident: exit 1, the types created twice found, a DO-block guard read by the WebAssembly parser', async () => {

@@ -49,6 +49,12 @@ describe('planRuns', () => {
     ]);
   });
 
+  it('runs a package spec instead of the registry version when package is given', () => {
+    const args = planRuns({ INPUT_PACKAGE: './tools/schema-gate-0.1.0.tgz', INPUT_VERSION: '9.9.9' }).runs[0]!.args;
+    expect(args.slice(0, 5)).toEqual(['--yes', '--package', './tools/schema-gate-0.1.0.tgz', 'schema-gate', 'check']);
+    expect(() => planRuns({ INPUT_PACKAGE: 'a b' })).toThrow('package: "a b" is not an npm package spec');
+  });
+
   it('the default version is the one in package.json beside the action', () => {
     expect(actionPackageVersion()).toBe(PACKAGE.version);
     expect(planRuns({}).runs[0]!.args[1]).toBe(`schema-gate@${PACKAGE.version}`);
@@ -104,7 +110,7 @@ describe('action.yml', () => {
   const declared = [...inputsSection.matchAll(/^ {2}([a-z-]+):$/gm)].map((match) => match[1]!);
 
   it('declares the inputs the script reads, and passes each one by environment, never in the script text', () => {
-    expect(declared).toEqual(['manifest', 'migrations', 'alembic-ini', 'changed-since', 'sarif', 'version', 'working-directory', 'args']);
+    expect(declared).toEqual(['manifest', 'migrations', 'alembic-ini', 'changed-since', 'sarif', 'version', 'package', 'working-directory', 'args']);
     for (const name of declared.filter((input) => input !== 'working-directory')) {
       expect(action).toContain(`INPUT_${name.toUpperCase().replace(/-/g, '_')}: \${{ inputs.${name} }}`);
     }

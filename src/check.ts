@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import type { ChangedFiles } from './git/changed-files.js';
-import { openAlembicSource, type AlembicSource } from './migrations/alembic/scan.js';
+import { isFatalSourceProblem, openAlembicSource, type AlembicSource } from './migrations/alembic/scan.js';
 import { readSuppressionComments } from './migrations/alembic/suppressions.js';
 import type { SuppressionComment } from './migrations/source.js';
 import type { VersionTableOptions } from './catalog/introspect.js';
@@ -14,7 +14,7 @@ import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 import { analyzePending, preloadAnalysers, scanTimeAnalysis, type PendingAnalysis, type SqlalchemyAssumption } from './simulate/pending.js';
 import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
 import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
-import type { RuleContext } from './rules/rule.js';
+import type { MigrationsContext, RuleContext } from './rules/rule.js';
 import { demoteUnchanged } from './rules/filters/changed-since.js';
 import { applySuppressions, UNUSED_SUPPRESSION_RULE, type SuppressedFinding } from './rules/filters/suppressions.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
@@ -147,6 +147,16 @@ function suppressionComments(source: AlembicSource | undefined, pending: Pending
   return comments.map((comment) => ({ ...comment, file: relative(cwd, comment.file) || comment.file }));
 }
 
+/**
+ * The history's problems, with the pending scripts Python cannot import: the scan of an online check
+ * reads only headers, so a syntax error further down is found by the analysis of the pending bodies
+ * (the rules drop a problem the scan reported already).
+ */
+function withLoadProblems(context: MigrationsContext, pending: PendingAnalysis | undefined): MigrationsContext {
+  if (!pending || pending.loadProblems.length === 0) return context;
+  return { ...context, problems: [...context.problems, ...pending.loadProblems] };
+}
+
 /** The directory whose git repository --changed-since asks: where the migrations are. */
 function gitDirectory(options: CheckOptions): string {
   if (options.migrationsDir !== undefined) return resolve(options.migrationsDir);
@@ -265,7 +275,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     diff: compareStates(manifest.expected, actual),
     actualDescription,
     ...(simulation ? { simulation } : {}),
-    ...(analysis ? { migrations: analysis.context } : {}),
+    ...(analysis ? { migrations: withLoadProblems(analysis.context, pendingAnalysis) } : {}),
     ...(appliedHistory ? { appliedHistory } : {}),
   };
   const ruleFindings = withSqlalchemyAssumption(relativeFindings(runRules(context, RULES, severities), cwd), pendingAnalysis, cwd);
@@ -299,7 +309,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
           heads: analysis.source.graph.heads,
           pending: plannedRevisions(analysis, cwd),
           target,
-          upgradeFails: analysis.pending.problems.length > 0 || (simulation?.fails ?? false),
+          upgradeFails: analysis.pending.problems.length > 0 || (simulation?.fails ?? false) || (context.migrations?.problems.some(isFatalSourceProblem) ?? false),
           sqlalchemy: pendingAnalysis?.sqlalchemy ?? null,
         }
       : null,

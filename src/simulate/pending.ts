@@ -1,5 +1,6 @@
 import { dirname, relative } from 'node:path';
 import type { AlembicSource, ScanOptions } from '../migrations/alembic/scan.js';
+import type { RevisionFileProblem } from '../migrations/alembic/parse-revision.js';
 import type { VersionDependence } from '../migrations/alembic/upgrade-effects.js';
 import type { SuppressionComment } from '../migrations/source.js';
 import type { SchemaState } from '../model/schema-state.js';
@@ -29,6 +30,11 @@ export interface PendingAnalysis {
   readonly suppressions: readonly SuppressionComment[];
   /** The analysed scripts (absolute paths): every finding they could carry was looked for. */
   readonly analysedFiles: readonly string[];
+  /**
+   * Analysed scripts Python cannot import (a syntax error anywhere in the file), as the scan reports
+   * them: the scan of an online check reads only each file's header, so these come from here.
+   */
+  readonly loadProblems: readonly RevisionFileProblem[];
 }
 
 /** How to analyse and simulate. */
@@ -105,6 +111,7 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
   const versionDependent: VersionDependence[] = [];
   const suppressions: SuppressionComment[] = [];
   const analysedFiles: string[] = [];
+  const loadProblems: RevisionFileProblem[] = [];
   const migrations: PendingMigration[] = pending.map((revision) => {
     const script = source.scriptFor(revision);
     if (!script) return { revision, file: revision, effects: [] };
@@ -114,6 +121,7 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     versionDependent.push(...analysis.versionDependent);
     analysedFiles.push(script.file);
     for (const comment of analysis.suppressions) suppressions.push({ ...comment, file: script.file });
+    if (analysis.syntaxErrorLine !== undefined) loadProblems.push({ kind: 'syntax-error', revisions: [revision], locations: [{ file: script.file, line: analysis.syntaxErrorLine }] });
     const effects: Effect[] = [...analysis.effects];
     return { revision, file, effects };
   });
@@ -121,5 +129,5 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
     ...(options.serverVersionNum !== undefined ? { serverVersionNum: options.serverVersionNum } : {}),
   });
-  return { migrations, simulation, sqlalchemy, versionDependent, suppressions, analysedFiles };
+  return { migrations, simulation, sqlalchemy, versionDependent, suppressions, analysedFiles, loadProblems };
 }

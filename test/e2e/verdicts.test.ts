@@ -161,6 +161,12 @@ const SITUATIONS: readonly Situation[] = [
 
   // ALTER TYPE ... ADD VALUE.
   {
+    name: 'syntax-error-in-downgrade',
+    title: 'a pending revision whose downgrade() is not valid Python: Alembic cannot even load the history',
+    alembic: { outcome: 'fails', error: 'SyntaxError' },
+    rules: ['unreadable-revision-file'],
+  },
+  {
     name: 'add-value-existing-label',
     title: 'ADD VALUE of a label that was already added by hand',
     alembic: { outcome: 'fails', error: 'enum label "google_ads" already exists' },

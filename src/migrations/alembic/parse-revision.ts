@@ -159,7 +159,7 @@ type TreeChild = Tree['children'][number];
  * so it reads the tree's storage directly (subtrees, and buffers of (type, from, to, end) quads)
  * rather than visiting node objects: the earliest error node is the first one in document order.
  */
-function firstSyntaxErrorOffset(tree: Tree): number | undefined {
+export function firstSyntaxErrorOffset(tree: Tree): number | undefined {
   let first: number | undefined;
   const visit = (node: TreeChild, offset: number): void => {
     if (first !== undefined && offset >= first) return;
@@ -181,7 +181,8 @@ function firstSyntaxErrorOffset(tree: Tree): number | undefined {
     node.children.forEach((child, index) => visit(child, offset + node.positions[index]!));
   };
   visit(tree, 0);
-  return first;
+  // An error at the very end (a bracket never closed) is reported on the last line, as Python does.
+  return first === undefined ? undefined : Math.min(first, Math.max(0, tree.length - 1));
 }
 
 function children(node: SyntaxNode): SyntaxNode[] {
@@ -772,7 +773,8 @@ export interface WholeRevisionFile {
 
 /**
  * Parses a whole revision script once, for a caller that also reads its `upgrade()` from the same
- * tree. What it says of the revision equals `parseRevisionFile`'s: the variables are read from the
+ * tree. What it says of the revision equals `parseRevisionFile`'s, but for a syntax error after the
+ * header, which it sees and reports (the module cannot be imported): the variables are read from the
  * statements before the first top-level definition when those would have parsed cleanly on their
  * own (no syntax error up to the definition's first token — an unclosed bracket before it shows as
  * an error there —, no statement running across it) and assign both `revision` and
@@ -784,7 +786,8 @@ export function parseWholeRevisionFile(text: string, file: string): WholeRevisio
   const syntaxErrorAt = firstSyntaxErrorOffset(tree);
   if (prefixEnd < text.length && (syntaxErrorAt === undefined || syntaxErrorAt > prefixEnd) && !statementCrosses(tree, prefixEnd)) {
     const prefixFacts = collectModuleFacts(tree, text, prefixEnd);
-    if (hasRevisionVariables(prefixFacts)) return { parsed: describeRevisionFile(text, file, prefixFacts, { prefixEnd, wholeFile: false }), tree };
+    // Unlike the header parse, a syntax error after the header is seen too: Python cannot import the module.
+    if (hasRevisionVariables(prefixFacts)) return { parsed: describeRevisionFile(text, file, prefixFacts, { prefixEnd, wholeFile: false, syntaxErrorAt }), tree };
   }
   return { parsed: describeRevisionFile(text, file, collectModuleFacts(tree, text), { prefixEnd, wholeFile: true, syntaxErrorAt }), tree };
 }
@@ -811,7 +814,7 @@ function describeRevisionFile(
   const { prefixEnd, wholeFile: parsedWholeFile } = parse;
   const lineIndex = new LineIndex(text);
   const problems: RevisionFileProblem[] = [];
-  const syntaxErrorAt = parsedWholeFile ? parse.syntaxErrorAt : undefined;
+  const { syntaxErrorAt } = parse;
   if (syntaxErrorAt !== undefined) problems.push({ kind: 'syntax-error', revisions: [], locations: [{ file, line: lineIndex.lineAt(syntaxErrorAt) }] });
 
   const lines: Partial<Record<RevisionVariable, number>> = {};

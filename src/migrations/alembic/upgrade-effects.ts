@@ -17,6 +17,7 @@ import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type
 import { DEFAULT_SCHEMA, type QualifiedName } from '../../model/names.js';
 import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
+import { firstSyntaxErrorOffset } from './parse-revision.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -84,6 +85,11 @@ export interface UpgradeAnalysis {
   readonly versionDependent: readonly VersionDependence[];
   /** The file's `# schema-gate:` directives, read from the same syntax tree (file as given). */
   readonly suppressions: readonly SuppressionComment[];
+  /**
+   * The line of the module's first syntax error, anywhere in the file (in `downgrade()` too): Python
+   * cannot import such a module, so Alembic fails while loading the versions directory.
+   */
+  readonly syntaxErrorLine?: number;
 }
 
 /**
@@ -710,9 +716,12 @@ class UpgradeInterpreter {
   run(): UpgradeAnalysis {
     let hasUpgrade = false;
     let suppressions: readonly SuppressionComment[] = [];
+    let syntaxErrorLine: number | undefined;
     try {
       const tree = this.options.tree ?? parser.parse(this.source);
       suppressions = readSuppressionComments(this.source, this.file, tree);
+      const moduleSyntaxError = firstSyntaxErrorOffset(tree);
+      if (moduleSyntaxError !== undefined) syntaxErrorLine = this.lines.lineAt(moduleSyntaxError);
       const moduleFrame: Frame = { conditions: [], autocommit: false, savepoints: 0, callStack: [], quiet: true };
       this.execBlock(tree.topNode, this.moduleScope, moduleFrame);
       const upgrade = this.moduleScope.variables.get('upgrade');
@@ -739,6 +748,7 @@ class UpgradeInterpreter {
       sqlalchemy: this.sqlalchemy,
       versionDependent: Object.freeze([...this.versionNotes]),
       suppressions,
+      ...(syntaxErrorLine !== undefined ? { syntaxErrorLine } : {}),
     });
   }
 

@@ -49,7 +49,9 @@ function referenceErrorLine(text: string): number | undefined {
       return undefined;
     },
   });
-  return offset === undefined ? undefined : text.slice(0, offset).split('\n').length;
+  if (offset === undefined) return undefined;
+  // An error at the very end (a bracket never closed) belongs to the last line, as Python reports it.
+  return text.slice(0, Math.min(offset, Math.max(0, text.length - 1))).split('\n').length;
 }
 
 function random(seed: number): () => number {

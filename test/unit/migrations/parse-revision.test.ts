@@ -217,9 +217,9 @@ describe('parseRevisionFile: untidy scripts', () => {
     expect(parseRevisionFile('revision = "r"\n', '/v/r.py').problems).toEqual([{ kind: 'missing-down-revision', revisions: ['r'], locations: [{ file: '/v/r.py' }] }]);
   });
 
-  it('reports a syntax error found while parsing the whole file', () => {
+  it('reports a syntax error found while parsing the whole file, a bracket never closed on its own line', () => {
     const parsed = parseRevisionFile('revision = "r"\ndown_revision = (\n', '/v/r.py');
-    expect(parsed.problems).toContainEqual({ kind: 'syntax-error', revisions: ['r'], locations: [{ file: '/v/r.py', line: 3 }] });
+    expect(parsed.problems).toContainEqual({ kind: 'syntax-error', revisions: ['r'], locations: [{ file: '/v/r.py', line: 2 }] });
   });
 });
 

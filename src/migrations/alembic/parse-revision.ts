@@ -155,27 +155,28 @@ export function firstTopLevelDefinitionOffset(text: string): number {
 type TreeChild = Tree['children'][number];
 
 /**
- * The offset of the first syntax error the parser recovered from, if any. It runs on every file,
- * so it reads the tree's storage directly (subtrees, and buffers of (type, from, to, end) quads)
- * rather than visiting node objects: the earliest error node is the first one in document order.
+ * The offset of the first syntax error the parser recovered from, if any, among those that end at
+ * or after `from` (default: the whole file). It runs on every file, so it reads the tree's storage
+ * directly (subtrees, and buffers of (type, from, to, end) quads) rather than visiting node objects:
+ * the earliest error node is the first one in document order.
  */
-export function firstSyntaxErrorOffset(tree: Tree): number | undefined {
+export function firstSyntaxErrorOffset(tree: Tree, from = 0): number | undefined {
   let first: number | undefined;
   const visit = (node: TreeChild, offset: number): void => {
-    if (first !== undefined && offset >= first) return;
+    if ((first !== undefined && offset >= first) || offset + node.length < from) return;
     if ('buffer' in node) {
       const { buffer, set } = node;
       for (let index = 0; index < buffer.length; index += 4) {
-        if (set.types[buffer[index]!]!.isError) {
-          const from = offset + buffer[index + 1]!;
-          if (first === undefined || from < first) first = from;
+        if (set.types[buffer[index]!]!.isError && offset + buffer[index + 2]! >= from) {
+          const start = Math.max(from, offset + buffer[index + 1]!);
+          if (first === undefined || start < first) first = start;
           return;
         }
       }
       return;
     }
     if (node.type.isError) {
-      first = offset;
+      first = Math.max(from, offset);
       return;
     }
     node.children.forEach((child, index) => visit(child, offset + node.positions[index]!));

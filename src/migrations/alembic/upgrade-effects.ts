@@ -166,18 +166,6 @@ function isPunctuation(node: SyntaxNode): boolean {
   return node.type.isError || is(node, ...PUNCTUATION_NAMES);
 }
 
-function containsSyntaxError(node: SyntaxNode): SyntaxNode | undefined {
-  let found: SyntaxNode | undefined;
-  const cursor = node.cursor();
-  do {
-    if (cursor.type.isError) {
-      found = cursor.node;
-      break;
-    }
-  } while (cursor.next() && cursor.from < node.to);
-  return found;
-}
-
 /** Line starts, to turn offsets into 1-based lines with a binary search. */
 class LineIndex {
   private readonly starts: number[] = [0];
@@ -727,12 +715,13 @@ class UpgradeInterpreter {
       const upgrade = this.moduleScope.variables.get('upgrade');
       if (upgrade?.kind === 'function') {
         hasUpgrade = true;
-        const syntaxError = containsSyntaxError(upgrade.node);
-        if (syntaxError) {
-          this.pushUnknown(this.lineOf(syntaxError), 'syntax error in upgrade(): Python cannot load this file, so `alembic upgrade` fails while loading the revisions');
+        // Python cannot import the file (`syntaxErrorLine` says so, as an error); what the parser
+        // recovered of a broken upgrade() would only yield guesses, so it is not analysed.
+        const upgradeError = moduleSyntaxError === undefined ? undefined : firstSyntaxErrorOffset(tree, upgrade.node.from);
+        if (upgradeError === undefined || upgradeError > upgrade.node.to) {
+          const frame: Frame = { conditions: [], autocommit: false, savepoints: 0, callStack: [], quiet: false };
+          this.invoke(upgrade, { positional: [], keywords: new Map() }, frame, this.lineOf(upgrade.node));
         }
-        const frame: Frame = { conditions: [], autocommit: false, savepoints: 0, callStack: [], quiet: false };
-        this.invoke(upgrade, { positional: [], keywords: new Map() }, frame, this.lineOf(upgrade.node));
       } else if (upgrade !== undefined) {
         hasUpgrade = true;
         this.pushUnknown(1, '`upgrade` is not a plain function definition of this file, so schema-gate cannot follow it');

@@ -37,3 +37,27 @@ export function verboseLines(result: CheckResult, resolved: ResolvedConfig, timi
   lines.push(`timings: ${timings}`);
   return lines;
 }
+
+/** What a check was given, for the --verbose notes of a check that stopped before its result. */
+export interface CheckInputs {
+  readonly manifestFile: string;
+  readonly migrationsDir?: string;
+  readonly alembicIni?: string;
+  /** Already redacted. */
+  readonly databaseUrl?: string;
+}
+
+/**
+ * The --verbose notes of a check that failed (a database out of reach, an unreadable input): what it
+ * was given and how far each phase got, so that the error line has its context.
+ */
+export function verboseFailureLines(inputs: CheckInputs, resolved: ResolvedConfig, timings: string): string[] {
+  const migrations = inputs.alembicIni ?? inputs.migrationsDir;
+  return [
+    configurationLine(resolved),
+    `manifest: ${inputs.manifestFile}`,
+    migrations === undefined ? 'migrations: none given (--migrations or --alembic-ini)' : `migrations: ${migrations}`,
+    inputs.databaseUrl === undefined ? 'database: none (offline)' : `database: ${inputs.databaseUrl}`,
+    `timings: ${timings} (stopped)`,
+  ];
+}

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from '@jest/globals';
@@ -117,6 +117,34 @@ describe('--quiet and --verbose', () => {
     expect(lines).toContain('schema-gate: migrations: db/versions: head a1; 1 pending revision for upgrade head');
     expect(lines).toContain('schema-gate: database: none (offline)');
     expect(lines.at(-1)).toMatch(/^schema-gate: timings: reading the migration history \d+ ms, reading and simulating the pending upgrades \d+ ms; \d+ ms in all$/);
+  });
+
+  it('--verbose still says what the check was given when it stops on an error, without the password', async () => {
+    // Nothing listens on port 1: the connection is refused at once.
+    const result = await runCli(['check', '--verbose', '--database-url', 'postgres://app:s3cret@127.0.0.1:1/app', '--connect-timeout', '1'], {}, repo);
+    expect(result.code).toBe(3);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines.slice(0, 4)).toEqual([
+      'schema-gate: configuration: schema-gate.config.json',
+      'schema-gate: manifest: db/schema-manifest.json',
+      'schema-gate: migrations: db/versions',
+      'schema-gate: database: postgres://app:***@127.0.0.1:1/app',
+    ]);
+    expect(lines[4]).toMatch(/^schema-gate: timings: .*connecting to the database \d+ ms; \d+ ms in all \(stopped\)$/);
+    expect(lines[5]).toMatch(/^schema-gate: error: cannot connect to 127\.0\.0\.1:1\/app/);
+    expect(lines).toHaveLength(6);
+    expect(result.stderr).not.toContain('s3cret');
+  });
+
+  it('run --verbose says the same before its error line; nothing was run', async () => {
+    const result = await runCli(['run', '--verbose', '--database-url', 'postgres://app:s3cret@127.0.0.1:1/app', '--connect-timeout', '1', '--', 'touch', 'ran'], {}, repo);
+    expect(result.code).toBe(3);
+    const lines = result.stderr.trimEnd().split('\n');
+    expect(lines).toContain('schema-gate: database: postgres://app:***@127.0.0.1:1/app');
+    expect(lines.at(-2)).toMatch(/^schema-gate: timings: .*\(stopped\)$/);
+    expect(lines.at(-1)).toMatch(/^schema-gate: error: cannot connect to 127\.0\.0\.1:1\/app/);
+    expect(result.stderr).not.toContain('s3cret');
+    await expect(stat(join(repo, 'ran'))).rejects.toThrow();
   });
 
   it('refuses both at once (exit 2)', async () => {

@@ -48,9 +48,17 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       let result;
       try {
         result = await check({ ...options, ...(databaseUrl ? { databaseUrl } : {}), ...(changedSince !== undefined ? { changedSince } : {}), connection, versionTable, onProgress: progress.onProgress });
-      } finally {
+      } catch (error) {
         progress.finish();
+        if (argv.verbose) {
+          // The error line follows; these say what the check was given and how far it got.
+          const [{ verboseFailureLines }, { redactUrl }] = await Promise.all([import('../verbose.js'), import('../../catalog/connection.js')]);
+          const inputs = { ...options, ...(databaseUrl ? { databaseUrl: redactUrl(databaseUrl) } : {}) };
+          for (const line of verboseFailureLines(inputs, config, progress.timings.describe())) progress.note(line);
+        }
+        throw error;
       }
+      progress.finish();
       if (argv.verbose) {
         const { verboseLines } = await import('../verbose.js');
         for (const line of verboseLines(result, config, progress.timings.describe())) progress.note(line);

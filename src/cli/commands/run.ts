@@ -167,6 +167,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
         }
       }
       if (problems.length > 0 || !database || !options || !databaseUrl) throw new InputError(problems);
+      const given = options;
 
       const deploy = await import('../../deploy/run.js');
       const { checkProgress } = await import('../progress.js');
@@ -201,7 +202,17 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
         lockTimeoutMs: argv['lock-timeout'] * 1000,
         signals: processSignals,
         onEvent: (event) => printEvent(event, print),
-      }).finally(() => progress.finish());
+      })
+        .catch(async (error: unknown) => {
+          progress.finish();
+          if (argv.verbose) {
+            // The error line follows; these say what the check was given and how far it got.
+            const [{ verboseFailureLines }, { redactUrl }] = await Promise.all([import('../verbose.js'), import('../../catalog/connection.js')]);
+            for (const line of verboseFailureLines({ ...given, databaseUrl: redactUrl(databaseUrl) }, config, progress.timings.describe())) note(line);
+          }
+          throw error;
+        })
+        .finally(() => progress.finish());
       exitCode = exitCodeOf(outcome, deploy.shellExitStatus);
       switch (outcome.kind) {
         case 'lock-timeout':

@@ -170,6 +170,13 @@ describe('help and version', () => {
     }
     expect((await runCli(['check', '--help'])).stdout).toContain('Exit codes: 0 safe to migrate');
   });
+
+  it('lists the flags of the check itself (--manifest) first', async () => {
+    for (const command of ['check', 'run']) {
+      const groups = (await runCli([command, '--help'])).stdout.split('\n').filter((line) => /^[A-Z][A-Za-z ]*:$/.test(line));
+      expect(groups.slice(0, 4)).toEqual(['Check:', 'Migrations:', 'Database:', 'Output:']);
+    }
+  });
 });
 
 describe('schema-gate snapshot', () => {

@@ -7,7 +7,8 @@ import { withMigrationsOptions } from '../migrations-options.js';
 import { runCommand } from '../run-command.js';
 
 function builder(yargs: Argv) {
-  return withConfigOptions(withPullRequestOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs)))), { runsRules: true })
+  // The Check: group first (--manifest, --strict): yargs lists groups in the order they are first named.
+  return withConfigOptions(withPullRequestOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs.group([], 'Check:'))))), { runsRules: true })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically', group: 'Database:' })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')

@@ -21,7 +21,7 @@ const FORWARDED_SIGNALS = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const satisfies rea
 
 function builder(yargs: Argv) {
   return (
-    withConfigOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs))), { runsRules: true })
+    withConfigOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs.group([], 'Check:')))), { runsRules: true })
       // The command's arguments are taken verbatim: without this, `upgrade 0x1f` would reach it as `upgrade 31`.
       .parserConfiguration({ 'populate--': true, 'parse-positional-numbers': false })
       .usage('$0 run --manifest FILE [check options] -- <command ...>\n\nUnder a PostgreSQL advisory lock: check, and only if it is safe run the command (e.g. alembic upgrade head).')

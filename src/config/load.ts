@@ -61,16 +61,24 @@ function describeSchemaError(error: ErrorObject, document: unknown, prefix: stri
 export function validateConfig(source: ConfigSource, cwd: string = process.cwd()): GateConfig {
   const { document, pointer } = source;
   const validate = validator();
-  const problems = validate(document) ? [] : (validate.errors ?? []).map((error) => describeSchemaError(error, document, pointer));
   const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
   const rules: Record<string, RuleSeverities[string]> = {};
+  const ruleProblems: string[] = [];
+  // The value of an unknown rule is not judged: the one mistake is its name.
+  const unknownRulePaths = new Set<string>();
   if (isObject(document) && isObject(document['rules'])) {
     const ids = RULES.map((rule) => rule.meta.id);
     for (const [id, severity] of Object.entries(document['rules'])) {
-      if (!ids.includes(id)) problems.push(`${pointer}/rules/${pointerToken(id)}: unknown rule "${id}"${didYouMean(id, ids)}; schema-gate rules lists them`);
-      else rules[id] = severity as RuleSeverities[string];
+      if (ids.includes(id)) {
+        rules[id] = severity as RuleSeverities[string];
+        continue;
+      }
+      unknownRulePaths.add(`/rules/${pointerToken(id)}`);
+      ruleProblems.push(`${pointer}/rules/${pointerToken(id)}: unknown rule "${id}"${didYouMean(id, ids)}; schema-gate rules lists them`);
     }
   }
+  const schemaErrors = validate(document) ? [] : (validate.errors ?? []).filter((error) => !unknownRulePaths.has(error.instancePath));
+  const problems = [...schemaErrors.map((error) => describeSchemaError(error, document, pointer)), ...ruleProblems];
   const file = displayPath(source.file, cwd);
   if (problems.length > 0) throw new InputError(problems.map((problem) => `${file}: ${problem}`));
 

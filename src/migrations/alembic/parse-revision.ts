@@ -8,6 +8,7 @@ import { basename } from 'node:path';
 import { parser } from '@lezer/python';
 import type { RevisionDeclaration } from '../graph.js';
 import type { MigrationProblem, UpgradeBody } from '../source.js';
+import { LineIndex } from '../../line-index.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -104,34 +105,6 @@ function legacyRevisionFromFileName(file: string): string | undefined {
     if (!((character >= '0' && character <= '9') || (character >= 'a' && character <= 'f'))) return undefined;
   }
   return stem;
-}
-
-/** Maps offsets to 1-based line numbers; only indexes as far into the text as it is asked to. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-  private indexedUpTo = 0;
-
-  constructor(private readonly text: string) {}
-
-  lineAt(offset: number): number {
-    while (this.indexedUpTo <= offset && this.indexedUpTo < this.text.length) {
-      const newline = this.text.indexOf('\n', this.indexedUpTo);
-      if (newline < 0) {
-        this.indexedUpTo = this.text.length;
-        break;
-      }
-      this.starts.push(newline + 1);
-      this.indexedUpTo = newline + 1;
-    }
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  }
 }
 
 /**

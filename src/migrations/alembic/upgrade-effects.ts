@@ -18,6 +18,7 @@ import { DEFAULT_SCHEMA, type QualifiedName } from '../../model/names.js';
 import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
+import { LineIndex } from '../../line-index.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -164,30 +165,6 @@ const PUNCTUATION_NAMES: readonly NodeName[] = [',', '.', '[', ']', '(', ')', ':
 /** Punctuation, comments and error nodes: never an expression or a statement. */
 function isPunctuation(node: SyntaxNode): boolean {
   return node.type.isError || is(node, ...PUNCTUATION_NAMES);
-}
-
-/** Line starts, to turn offsets into 1-based lines with a binary search. */
-class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let index = 0; index < text.length; index++) {
-      const char = text.charCodeAt(index);
-      if (char === 10) this.starts.push(index + 1);
-      else if (char === 13 && text.charCodeAt(index + 1) !== 10) this.starts.push(index + 1);
-    }
-  }
-
-  lineAt(offset: number): number {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return low + 1;
-  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -147,16 +147,6 @@ function suppressionComments(source: AlembicSource | undefined, pending: Pending
   return comments.map((comment) => ({ ...comment, file: relative(cwd, comment.file) || comment.file }));
 }
 
-/**
- * The history's problems, with the pending scripts Python cannot import: the scan of an online check
- * reads only headers, so a syntax error further down is found by the analysis of the pending bodies
- * (the rules drop a problem the scan reported already).
- */
-function withLoadProblems(context: MigrationsContext, pending: PendingAnalysis | undefined): MigrationsContext {
-  if (!pending || pending.loadProblems.length === 0) return context;
-  return { ...context, problems: [...context.problems, ...pending.loadProblems] };
-}
-
 /** The directory whose git repository --changed-since asks: where the migrations are. */
 function gitDirectory(options: CheckOptions): string {
   if (options.migrationsDir !== undefined) return resolve(options.migrationsDir);
@@ -275,7 +265,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     diff: compareStates(manifest.expected, actual),
     actualDescription,
     ...(simulation ? { simulation } : {}),
-    ...(analysis ? { migrations: withLoadProblems(analysis.context, pendingAnalysis) } : {}),
+    ...(analysis ? { migrations: analysis.context } : {}),
     ...(appliedHistory ? { appliedHistory } : {}),
   };
   const ruleFindings = withSqlalchemyAssumption(relativeFindings(runRules(context, RULES, severities), cwd), pendingAnalysis, cwd);

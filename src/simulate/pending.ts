@@ -1,6 +1,5 @@
 import { dirname, relative } from 'node:path';
 import type { AlembicSource, ScanOptions } from '../migrations/alembic/scan.js';
-import type { RevisionFileProblem } from '../migrations/alembic/parse-revision.js';
 import type { VersionDependence } from '../migrations/alembic/upgrade-effects.js';
 import type { SuppressionComment } from '../migrations/source.js';
 import type { SchemaState } from '../model/schema-state.js';
@@ -30,11 +29,6 @@ export interface PendingAnalysis {
   readonly suppressions: readonly SuppressionComment[];
   /** The analysed scripts (absolute paths): every finding they could carry was looked for. */
   readonly analysedFiles: readonly string[];
-  /**
-   * Analysed scripts Python cannot import (a syntax error anywhere in the file), as the scan reports
-   * them: the scan of an online check reads only each file's header, so these come from here.
-   */
-  readonly loadProblems: readonly RevisionFileProblem[];
 }
 
 /** How to analyse and simulate. */
@@ -111,7 +105,6 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
   const versionDependent: VersionDependence[] = [];
   const suppressions: SuppressionComment[] = [];
   const analysedFiles: string[] = [];
-  const loadProblems: RevisionFileProblem[] = [];
   const migrations: PendingMigration[] = pending.map((revision) => {
     const script = source.scriptFor(revision);
     if (!script) return { revision, file: revision, effects: [] };
@@ -121,7 +114,6 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     versionDependent.push(...analysis.versionDependent);
     analysedFiles.push(script.file);
     for (const comment of analysis.suppressions) suppressions.push({ ...comment, file: script.file });
-    if (analysis.syntaxErrorLine !== undefined) loadProblems.push({ kind: 'syntax-error', revisions: [revision], locations: [{ file: script.file, line: analysis.syntaxErrorLine }] });
     const effects: Effect[] = [...analysis.effects];
     return { revision, file, effects };
   });
@@ -129,5 +121,5 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     ...(options.transactionPerMigration ? { transactionPerMigration: true } : {}),
     ...(options.serverVersionNum !== undefined ? { serverVersionNum: options.serverVersionNum } : {}),
   });
-  return { migrations, simulation, sqlalchemy, versionDependent, suppressions, analysedFiles, loadProblems };
+  return { migrations, simulation, sqlalchemy, versionDependent, suppressions, analysedFiles };
 }

@@ -167,6 +167,13 @@ const SITUATIONS: readonly Situation[] = [
     rules: ['unreadable-revision-file'],
   },
   {
+    name: 'syntax-error-in-applied-downgrade',
+    title: 'the same file already applied, nothing pending: Alembic still imports every revision, and fails',
+    history: 'syntax-error-in-downgrade',
+    alembic: { outcome: 'fails', error: 'SyntaxError' },
+    rules: ['unreadable-revision-file'],
+  },
+  {
     name: 'add-value-existing-label',
     title: 'ADD VALUE of a label that was already added by hand',
     alembic: { outcome: 'fails', error: 'enum label "google_ads" already exists' },

@@ -12,7 +12,6 @@ import type { AlembicConfig } from './ini.js';
 import {
   isFatalFileProblem,
   locateUpgradeBody,
-  parseRevisionFile,
   parseWholeRevisionFile,
   toRevisionDeclaration,
   type ParsedRevisionFile,
@@ -41,7 +40,7 @@ export interface ScanOptions {
   /**
    * Reads each script's `upgrade()` from the one parse of its file, while its syntax tree is at
    * hand, and keeps the result on the script (`upgrade`). For when every revision is about to be
-   * analysed (offline): each file is then parsed once, whole, and its tree dropped at once.
+   * analysed (offline): each file is then parsed once, and its tree dropped at once.
    */
   readonly analyzeUpgrade?: (text: string, file: string, tree: WholeRevisionFile['tree']) => UpgradeAnalysis;
 }
@@ -229,15 +228,12 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
       }
       // Python reads a UTF-8 byte order mark as part of the encoding, not of the source.
       if (text.startsWith('\uFEFF')) text = text.slice(1);
-      let parsed: ParsedRevisionFile;
-      let upgrade: UpgradeAnalysis | undefined;
-      if (options.analyzeUpgrade) {
-        const whole = parseWholeRevisionFile(text, path);
-        parsed = whole.parsed;
-        upgrade = options.analyzeUpgrade(text, path, whole.tree);
-      } else {
-        parsed = parseRevisionFile(text, path);
-      }
+      // Parsed whole, never just the header: Alembic imports every file of the history, so a
+      // syntax error anywhere in any of them (downgrade() of an applied revision included) stops
+      // every command. The tree is dropped at once.
+      const whole = parseWholeRevisionFile(text, path);
+      const parsed: ParsedRevisionFile = whole.parsed;
+      const upgrade = options.analyzeUpgrade?.(text, path, whole.tree);
       problems.push(...parsed.problems);
       scripts.push(
         Object.freeze({

@@ -692,7 +692,7 @@ class UpgradeInterpreter {
       const upgrade = this.moduleScope.variables.get('upgrade');
       if (upgrade?.kind === 'function') {
         hasUpgrade = true;
-        // Python cannot import the file (`syntaxErrorLine` says so, as an error); what the parser
+        // Python cannot import the file (the scan reports it; `syntaxErrorLine` says where); what the parser
         // recovered of a broken upgrade() would only yield guesses, so it is not analysed.
         const upgradeError = moduleSyntaxError === undefined ? undefined : firstSyntaxErrorOffset(tree, upgrade.node.from);
         if (upgradeError === undefined || upgradeError > upgrade.node.to) {

@@ -241,23 +241,26 @@ export function parseAlembicIni(text: string, file: string, options: AlembicIniO
     return { problems };
   }
 
-  const separatorOption = option('path_separator') ?? option('version_path_separator');
-  let separator: string | undefined;
-  if (separatorOption) {
-    separator = PATH_SEPARATORS[separatorOption.value];
-    if (separator === undefined) {
-      problems.push({
-        kind: 'invalid-config',
-        revisions: [],
-        locations: [{ file: absoluteFile, line: separatorOption.line }],
-        reason: `'${separatorOption.value}' is not a valid path separator; expected 'space', 'newline', 'os', ':', ';'`,
-      });
-    }
-  }
-
   const versionLocationsOption = option('version_locations');
   const versionLocations: string[] = [];
   if (versionLocationsOption && versionLocationsOption.value !== '') {
+    // Alembic reads the separator only to split version_locations: without them, a value it would
+    // refuse (such as the inline comment of the file `alembic init` writes) is never looked at.
+    const separatorOption = option('path_separator') ?? option('version_path_separator');
+    let separator: string | undefined;
+    if (separatorOption) {
+      separator = PATH_SEPARATORS[separatorOption.value];
+      if (separator === undefined) {
+        problems.push({
+          kind: 'invalid-config',
+          revisions: [],
+          locations: [{ file: absoluteFile, line: separatorOption.line }],
+          reason: `'${separatorOption.value}' is not a valid path separator; expected 'space', 'newline', 'os', ':', ';'${
+            separatorOption.value.includes('#') ? ' (an ini value runs to the end of its line: move the comment to a line of its own)' : ''
+          }`,
+        });
+      }
+    }
     for (const location of splitLocations(versionLocationsOption.value, separator)) {
       const absolute = absoluteLocation(location, cwd);
       if ('problem' in absolute) problems.push({ kind: 'invalid-config', revisions: [], locations: [{ file: absoluteFile, line: versionLocationsOption.line }], reason: `version_locations: ${absolute.problem}` });

@@ -71,6 +71,16 @@ describe('parseAlembicIni', () => {
     ]);
   });
 
+  it('reads the separator only to split version_locations, as Alembic does: the file `alembic init` writes is accepted', () => {
+    // Alembic 1.8's template: the inline comment is part of the value, which Alembic never reads without version_locations.
+    const stock = '[alembic]\nscript_location = %(here)s/alembic\nprepend_sys_path = .\nversion_path_separator = os  # Use os.pathsep. Default configuration used for new projects.\n';
+    expect(parse(stock)).toEqual({ config: expect.objectContaining({ versionLocations: ['/project/alembic/versions'] }), problems: [] });
+    // With version_locations, Alembic refuses that value; the message says why.
+    expect(parse(`${stock}version_locations = %(here)s/a\n`).problems.map(formatConfigProblem)).toEqual([
+      "/project/alembic.ini:4: 'os  # Use os.pathsep. Default configuration used for new projects.' is not a valid path separator; expected 'space', 'newline', 'os', ':', ';' (an ini value runs to the end of its line: move the comment to a line of its own)",
+    ]);
+  });
+
   it('reports a missing section, a missing script_location, a bad reference and a package resource', () => {
     expect(parse('[other]\nx = 1\n').problems.map(formatConfigProblem)).toEqual(['/project/alembic.ini: no [alembic] section']);
     expect(parse('\n[alembic]\nsqlalchemy.url = x\n').problems.map(formatConfigProblem)).toEqual(['/project/alembic.ini:2: no script_location option in section [alembic]']);

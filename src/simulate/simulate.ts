@@ -50,11 +50,14 @@ export type SimulationEvent = {
   | {
       /**
        * A second creation of the same enum in one run that SQLAlchemy's per-run memo swallowed:
-       * safe while both revisions are pending together, fatal once the first was applied earlier.
+       * safe while both revisions are pending together, fatal once the first was applied earlier
+       * (unless both are in one revision); with other labels, the first definition wins silently.
        */
       readonly kind: 'created-twice-masked';
       readonly fails: false;
       readonly existing: Origin;
+      /** Both creations are in this revision: no deploy can apply one without the other. */
+      readonly sameRevision: boolean;
       readonly labelsDiffer: boolean;
       readonly firstLabels: readonly string[];
       readonly labels: readonly string[];
@@ -311,15 +314,22 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (effect.via === 'create-table') {
             const first = createTableMemo.get(key);
             if (first) {
-              const labelsOfFirst = existing?.labels ?? [];
+              // The memo skips CREATE TYPE even when the type has since been dropped or renamed: the
+              // table's column then names a type that does not exist, which the table's creation reports.
+              if (!existing) return;
+              const sameRevision = first.revision === migration.revision;
+              const labelsDiffer = !sameLabels(existing.labels, effect.labels);
+              // Within one revision nothing can split the two across deploys: only differing labels matter.
+              if (sameRevision && !labelsDiffer) return;
               events.push({
                 ...here(effect),
                 kind: 'created-twice-masked',
                 fails: false,
                 object: effect.name,
                 existing: first,
-                labelsDiffer: !sameLabels(labelsOfFirst, effect.labels),
-                firstLabels: labelsOfFirst,
+                sameRevision,
+                labelsDiffer,
+                firstLabels: existing.labels,
                 labels: effect.labels,
               });
               return;

@@ -93,6 +93,30 @@ describe("op.create_table's implicit CREATE TYPE", () => {
     ]);
   });
 
+  it('says nothing of two tables of one revision sharing the type: no deploy can split them', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [createEnum('state', ['a', 'b'], { via: 'create-table', line: 6 }), createEnum('state', ['a', 'b'], { via: 'create-table', line: 9 })]),
+    ]);
+    expect(result.events).toEqual([]);
+    expect(result.fails).toBe(false);
+  });
+
+  it('within one revision, still says when the second declaration has other labels (the first wins)', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('state', ['a'], { via: 'create-table' }), createEnum('state', ['a', 'b'], { via: 'create-table' })])]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'created-twice-masked', sameRevision: true, labelsDiffer: true, firstLabels: ['a'], labels: ['a', 'b'] })]);
+  });
+
+  it('skips CREATE TYPE after the type was dropped in the run: the table then names a type that does not exist', () => {
+    const dropEnum: Effect = { kind: 'drop-enum', name: name('e'), cascade: false, guard: NONE, location: at(5) };
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('r1', [createEnum('e', ['a'], { via: 'create-table' })]),
+      migration('r2', [dropEnum]),
+      migration('r3', [createEnum('e', ['a'], { via: 'create-table' })]),
+    ]);
+    expect(kinds(result)).not.toContain('created-twice-masked');
+    expect(result.finalState.enums.size).toBe(0);
+  });
+
   it('fails when the first revision was applied by an earlier deploy', () => {
     const result = simulate(live({ platformtype: ['meta_ads'] }), [migration('b2', [createEnum('platformtype', ['meta_ads'], { via: 'create-table' })])]);
     expect(result.fails).toBe(true);

@@ -47,6 +47,14 @@ describe('simulation rules', () => {
     expect(differ.map((f) => [f.rule, f.severity])).toEqual([['enum-created-twice', 'error']]);
   });
 
+  it('enum-created-twice: within one revision, only other labels are worth a finding, and it speaks of no earlier deploy', () => {
+    expect(findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'], 'create-table'), createEnum('p', ['x'], 'create-table')])])).toEqual([]);
+    const differ = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'], 'create-table'), createEnum('p', ['x', 'y'], 'create-table')])]);
+    expect(differ.map((f) => [f.rule, f.severity])).toEqual([['enum-created-twice', 'error']]);
+    expect(differ[0]?.message).toContain("SQLAlchemy emits CREATE TYPE once per run, and the labels differ, so the first definition ('x') wins silently over ('x', 'y')");
+    expect(differ[0]?.message).not.toContain('earlier deploy');
+  });
+
   it('enum-created-twice: a raw SQL create after another in the same run is an error', () => {
     const findings = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['x'])]), migration('b2', [createEnum('p', ['x'])])]);
     expect(findings.map((f) => f.rule)).toEqual(['enum-created-twice']);

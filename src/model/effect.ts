@@ -56,6 +56,12 @@ export type RunCondition =
       readonly source: ExistenceSource;
       readonly schemaAware: boolean;
       readonly line: number;
+      /**
+       * Which execution of the test this is (numbered per revision file). Python tests once, before
+       * the branch runs: every statement under one evaluation shares the answer, taken when the first
+       * of them is simulated — `if not has_table('users'): create users; create groups` creates both.
+       */
+      readonly evaluation?: number;
     }
   /** A condition schema-gate cannot evaluate (a setting, a query result...): the statement may or may not run. */
   | { readonly kind: 'opaque'; readonly expression: string; readonly line: number };
@@ -80,6 +86,11 @@ interface EffectBase {
   readonly autocommit?: boolean;
   /** Conditions on other objects (or opaque ones) under which the statement runs; absent when it always runs. */
   readonly conditions?: readonly RunCondition[];
+  /**
+   * The tests of the statement's own object that became its guard: the answer the database gave
+   * them then is the one later statements under the same evaluation get (see RunCondition).
+   */
+  readonly guardTests?: readonly RunCondition[];
   /** A Python try/except around the statement, and whether it can save the run. */
   readonly exceptionHandler?: ExceptionHandlerNote;
 }

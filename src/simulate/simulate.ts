@@ -1,4 +1,4 @@
-import type { ColumnType, Effect, Guard } from '../model/effect.js';
+import type { ColumnType, Effect, Guard, RunCondition } from '../model/effect.js';
 import { nameKey, type QualifiedName } from '../model/names.js';
 import { createSchemaState, type EnumColumn, type SchemaState } from '../model/schema-state.js';
 
@@ -207,11 +207,24 @@ function guardCoversMissing(guard: Guard): boolean {
  * (`if 't' not in inspector.get_table_names():` around a create_table whose Enum it creates) must
  * hold. Opaque conditions are assumed to hold; their events are marked instead.
  */
-function conditionsHold(schema: WorkingSchema, effect: Effect): boolean {
-  return (effect.conditions ?? []).every((condition) => {
-    if (condition.kind !== 'existence') return true;
-    const key = nameKey(condition.name);
-    const exists =
+/**
+ * Whether the statement's conditions hold. A test is answered when the first statement under its
+ * evaluation is simulated, and that answer is kept (`answers`, per revision) for the others: Python
+ * tested once, before the branch ran, not again before each of its statements.
+ */
+function conditionsHold(schema: WorkingSchema, effect: Effect, answers: Map<string, boolean>): boolean {
+  // The statement's own guard asked the database first: its answer stands for what follows.
+  for (const condition of effect.guardTests ?? []) conditionHolds(schema, condition, answers);
+  return (effect.conditions ?? []).every((condition) => conditionHolds(schema, condition, answers));
+}
+
+function conditionHolds(schema: WorkingSchema, condition: RunCondition, answers: Map<string, boolean>): boolean {
+  if (condition.kind !== 'existence') return true;
+  const key = nameKey(condition.name);
+  const answerKey = condition.evaluation === undefined ? undefined : `${condition.evaluation} ${condition.objectType} ${condition.schemaAware} ${key}`;
+  let exists = answerKey === undefined ? undefined : answers.get(answerKey);
+  if (exists === undefined) {
+    exists =
       condition.objectType === 'table'
         ? condition.schemaAware
           ? schema.tables.has(key)
@@ -219,8 +232,9 @@ function conditionsHold(schema: WorkingSchema, effect: Effect): boolean {
         : condition.schemaAware
           ? schema.enums.has(key) || schema.tables.has(key)
           : schema.typeNamedAnywhere(condition.name.name) !== undefined;
-    return exists === condition.runsIfExists;
-  });
+    if (answerKey !== undefined) answers.set(answerKey, exists);
+  }
+  return exists === condition.runsIfExists;
 }
 
 function sameLabels(a: readonly string[], b: readonly string[]): boolean {
@@ -289,8 +303,9 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       if (failedAt === undefined) committed = schema.clone(); // nothing commits after the failing statement
     };
 
+    const answers = new Map<string, boolean>();
     for (const effect of migration.effects) {
-      if (!conditionsHold(schema, effect)) continue;
+      if (!conditionsHold(schema, effect, answers)) continue;
       const opaque = effect.conditions?.find((condition) => condition.kind === 'opaque');
       const eventsBefore = events.length;
       const failedBefore = failedAt;

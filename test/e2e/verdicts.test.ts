@@ -50,6 +50,19 @@ const SITUATIONS: readonly Situation[] = [
     rules: ['enum-already-exists'],
   },
   {
+    name: 'early-return-guard',
+    title: 'upgrade() returns early when a table exists, else creates it and another: both are created on a fresh database',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
+    name: 'early-return-guard-users-exist',
+    title: 'the same on a database that has the first table only: nothing is created, and the next revision misses the other',
+    history: 'early-return-guard',
+    alembic: { outcome: 'fails', error: 'relation "groups" does not exist' },
+    rules: ['object-does-not-exist'],
+  },
+  {
     name: 'inspector-guard-tables-exist',
     title: 'create_table guarded by inspector.get_table_names(), every table already there: nothing runs',
     alembic: { outcome: 'succeeds' },

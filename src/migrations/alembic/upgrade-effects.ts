@@ -663,6 +663,8 @@ class UpgradeInterpreter {
   private nesting = 0;
   private budgetReported = false;
   private readonly moduleScope = new Scope();
+  /** How many times an `if` was executed: numbers each evaluation of its tests ({@link RunCondition}). */
+  private conditionEvaluations = 0;
   /** Modules imported with `from x import *`, whose names may appear unbound. */
   private readonly starImports: string[] = [];
 
@@ -772,6 +774,7 @@ class UpgradeInterpreter {
     const subject = subjectOf(effect);
     let guard = effect.guard;
     const conditions: RunCondition[] = [];
+    const guardTests: RunCondition[] = [];
     for (const condition of frame.conditions) {
       if (
         subject &&
@@ -786,6 +789,7 @@ class UpgradeInterpreter {
         if (!(guard.kind === 'existence-check' && !guard.schemaAware)) {
           guard = { kind: 'existence-check', source: condition.source, schemaAware: condition.schemaAware };
         }
+        if (condition.evaluation !== undefined) guardTests.push(condition);
         continue;
       }
       conditions.push(condition);
@@ -804,6 +808,7 @@ class UpgradeInterpreter {
       guard,
       ...(frame.autocommit || effect.autocommit ? { autocommit: true } : {}),
       ...(conditions.length > 0 ? { conditions } : {}),
+      ...(guardTests.length > 0 ? { guardTests } : {}),
       ...(handler ? { exceptionHandler: handler } : {}),
     };
     this.effects.push(analyzed);
@@ -1141,7 +1146,7 @@ class UpgradeInterpreter {
     }
   }
 
-  private conditionsOf(tests: readonly ExistenceTest[], line: number): RunCondition[] {
+  private conditionsOf(tests: readonly ExistenceTest[], line: number, evaluation: number): RunCondition[] {
     return tests.map((test) => ({
       kind: 'existence',
       objectType: test.objectType,
@@ -1150,12 +1155,13 @@ class UpgradeInterpreter {
       source: test.source,
       schemaAware: test.schemaAware,
       line,
+      evaluation,
     }));
   }
 
   /** The conditions under which a branch runs when `truth` was false: expressible for a single test only. */
-  private negation(truth: Truth, expression: string, line: number): RunCondition[] {
-    if (truth.kind === 'tests' && truth.tests.length === 1) return this.conditionsOf([{ ...truth.tests[0]!, whenExists: !truth.tests[0]!.whenExists }], line);
+  private negation(truth: Truth, expression: string, line: number, evaluation: number): RunCondition[] {
+    if (truth.kind === 'tests' && truth.tests.length === 1) return this.conditionsOf([{ ...truth.tests[0]!, whenExists: !truth.tests[0]!.whenExists }], line, evaluation);
     if (truth.kind === 'known') return [];
     return [{ kind: 'opaque', expression: `not (${expression})`, line }];
   }
@@ -1178,6 +1184,8 @@ class UpgradeInterpreter {
     if (!branches.some((branch) => branch.condition === undefined)) branches.push({ body: statement }); // the implicit empty else, marked by the statement itself
 
     const line = this.lineOf(statement);
+    // Each execution of the statement tests the database once, whatever its branches then do.
+    const evaluation = ++this.conditionEvaluations;
     /** Conditions accumulated from earlier branches being false. */
     let previousFalse: RunCondition[] = [];
     const runs: Array<{ scope: Scope; completion: Completion; conditions: RunCondition[] }> = [];
@@ -1199,10 +1207,10 @@ class UpgradeInterpreter {
           break;
         }
         if (truth.kind === 'opaque') anyOpaque = true;
-        branchConditions = [...branchConditions, ...(truth.kind === 'tests' ? this.conditionsOf(truth.tests, line) : [{ kind: 'opaque', expression, line } as RunCondition])];
+        branchConditions = [...branchConditions, ...(truth.kind === 'tests' ? this.conditionsOf(truth.tests, line, evaluation) : [{ kind: 'opaque', expression, line } as RunCondition])];
         const run = this.runBranch(branch.body, scope.fork(), { ...frame, conditions: [...frame.conditions, ...branchConditions] });
         runs.push({ ...run, conditions: branchConditions });
-        previousFalse = [...previousFalse, ...this.negation(truth, expression, line)];
+        previousFalse = [...previousFalse, ...this.negation(truth, expression, line, evaluation)];
       } else {
         const run = branch.body === statement ? { scope: scope.fork(), completion: NORMAL } : this.runBranch(branch.body, scope.fork(), { ...frame, conditions: [...frame.conditions, ...branchConditions] });
         runs.push({ ...run, conditions: branchConditions });

@@ -30,6 +30,24 @@ describe('guards written in Python', () => {
     expect(effects[4]).toMatchObject({ guard: { kind: 'none' }, conditions: [{ objectType: 'table', name: { schema: 'archive', name: 'campaigns' }, runsIfExists: false }] });
   });
 
+  it('numbers each evaluation of a test: the statements under one `if` share it, the guard of its own object included', () => {
+    const { effects } = analyze(
+      revision(
+        "def create_if_missing(name):\n    if not sa.inspect(op.get_bind()).has_table(name):\n        op.create_table(name, sa.Column('id', sa.Integer))\n        op.create_table(name + '_log', sa.Column('id', sa.Integer))\n\n" +
+          "def upgrade():\n    create_if_missing('users')\n    create_if_missing('users')",
+      ),
+    );
+    expect(summary(effects)).toEqual(['create-table users', 'create-table users_log', 'create-table users', 'create-table users_log']);
+    const [first, firstLog, second, secondLog] = effects as Array<(typeof effects)[number]>;
+    expect(first).toMatchObject({ guard: { kind: 'existence-check' }, guardTests: [{ name: { name: 'users' }, runsIfExists: false }] });
+    const evaluationOf = (effect: typeof first) => (effect?.guardTests ?? effect?.conditions)?.[0];
+    expect(evaluationOf(firstLog)).toEqual(evaluationOf(first));
+    // The second call tests again: another evaluation.
+    expect(evaluationOf(second)).toMatchObject({ name: { name: 'users' } });
+    expect(evaluationOf(second)).not.toEqual(evaluationOf(first));
+    expect(evaluationOf(secondLog)).toEqual(evaluationOf(second));
+  });
+
   it('conditions it cannot evaluate are not guards: every branch is analysed and a note says so (the near-twin)', () => {
     const fixture = 'guard_opaque.py';
     const { effects } = analyzeFixture(fixture);

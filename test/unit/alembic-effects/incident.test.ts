@@ -27,7 +27,7 @@ describe('the incident revisions', () => {
     // The table check guards the table only: the CREATE TYPE before it runs unguarded whenever the table is missing.
     expect(viaTable).toMatchObject({ via: 'create-table', guard: { kind: 'none' }, labels: ['meta_ads', 'tiktok_ads', 'google_ads', 'instagram'] });
     expect(viaTable!.conditions).toEqual([
-      { kind: 'existence', objectType: 'table', name: { schema: 'public', name: 'analytics_data_points' }, runsIfExists: false, source: 'inspector', schemaAware: true, line: 33 },
+      { kind: 'existence', objectType: 'table', name: { schema: 'public', name: 'analytics_data_points' }, runsIfExists: false, source: 'inspector', schemaAware: true, line: 33, evaluation: 1 },
     ]);
     expect(granularity).toMatchObject({ via: 'create-table', name: { schema: 'public', name: 'analyticsgranularity' } });
     expect(table).toMatchObject({ guard: { kind: 'existence-check', source: 'inspector', schemaAware: true }, location: { line: 34 } });

@@ -299,3 +299,38 @@ describe('conditions around a statement', () => {
     expect(result.events).toEqual([expect.objectContaining({ kind: 'create-existing', conditional: { expression: 'settings.FEATURE', line: 4 } })]);
   });
 });
+
+describe('conditions on the database', () => {
+  const usersMissing = (evaluation: number) => ({ kind: 'existence', objectType: 'table', name: name('users'), runsIfExists: false, source: 'has_table', schemaAware: true, line: 2, evaluation }) as const;
+  const createTable = (table: string, extra: Partial<Effect> = {}): Effect => ({ kind: 'create-table', name: name(table), enumColumns: [], guard: NONE, location: at(3), ...extra }) as Effect;
+
+  it('are answered once per evaluation, before its first statement: `if not has_table(users)` creates users and groups', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [
+        createTable('users', { guard: { kind: 'existence-check', source: 'has_table', schemaAware: true }, guardTests: [usersMissing(1)] }),
+        createTable('groups', { conditions: [usersMissing(1)] }),
+      ]),
+    ]);
+    expect(result.events).toEqual([]);
+    expect([...result.finalState.tables.values()].map((table) => table.name).sort()).toEqual(['groups', 'users']);
+  });
+
+  it('are asked again by another evaluation (a helper called twice)', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [
+        createTable('users', { guard: { kind: 'existence-check', source: 'has_table', schemaAware: true }, guardTests: [usersMissing(1)] }),
+        createTable('users_log', { conditions: [usersMissing(1)] }),
+        createTable('users', { guard: { kind: 'existence-check', source: 'has_table', schemaAware: true }, guardTests: [usersMissing(2)] }),
+        createTable('users_log', { conditions: [usersMissing(2)] }),
+      ]),
+    ]);
+    expect(result.fails).toBe(false);
+    expect(result.finalState.tables.size).toBe(2);
+  });
+
+  it('skip every statement under a test that says no', () => {
+    const result = simulate(live({}, ['users']), [migration('a1', [createTable('users', { guard: { kind: 'existence-check', source: 'has_table', schemaAware: true }, guardTests: [usersMissing(1)] }), createTable('groups', { conditions: [usersMissing(1)] })])]);
+    expect(result.fails).toBe(false);
+    expect([...result.finalState.tables.values()].map((table) => table.name)).toEqual(['users']);
+  });
+});

@@ -62,6 +62,11 @@ export interface MultipleHeadsProblem {
   readonly forkPoints: readonly string[];
   /** Set when the ambiguity is within `<branch>@head`, not the whole graph. */
   readonly branch?: string;
+  /**
+   * The branch labels that name each head's line alone (`<label>@head` reaches that head and no
+   * other), by head; present when every head has one: the histories are kept apart on purpose.
+   */
+  readonly headLabels?: Readonly<Record<string, readonly string[]>>;
   readonly locations: readonly SourceLocation[];
 }
 
@@ -230,6 +235,20 @@ function locationOf(declaration: RevisionDeclaration, line: number | undefined =
   return { file: declaration.file, line };
 }
 
+/** The branch labels on each head's line and on no other head's; undefined unless every head has one. */
+function labelsOfEachHead(revisions: ReadonlyMap<string, GraphRevision>, heads: readonly string[]): Record<string, string[]> | undefined {
+  const lines = heads.map((head) => ancestorsOf({ revisions }, [head], { versionedOnly: true }));
+  const labelsOf = (line: Set<string>): Set<string> => new Set([...line].flatMap((id) => revisions.get(id)?.branchLabels ?? []));
+  const labels = lines.map(labelsOf);
+  const result: Record<string, string[]> = {};
+  for (const [index, head] of heads.entries()) {
+    const own = [...labels[index]!].filter((label) => labels.every((other, otherIndex) => otherIndex === index || !other.has(label)));
+    if (own.length === 0) return undefined;
+    result[head] = own.sort();
+  }
+  return result;
+}
+
 /** Removes repeated entries, keeping the first of each. */
 function unique<T>(items: Iterable<T>): T[] {
   return [...new Set(items)];
@@ -363,10 +382,12 @@ export function buildRevisionGraph(declarations: readonly RevisionDeclaration[])
   problems.push(...findCycles(revisions, heads, resolvedHeads, bases));
 
   if (heads.length > 1) {
+    const headLabels = labelsOfEachHead(revisions, unique(heads));
     problems.push({
       kind: 'multiple-heads',
       revisions: heads,
       forkPoints: forkPoints(revisions, heads),
+      ...(headLabels ? { headLabels } : {}),
       locations: unique(heads).map((head) => locationOf(revisions.get(head)!)),
     });
   }
@@ -888,11 +909,13 @@ function resolveTarget(graph: RevisionGraph, target: string): { revisions: strin
   if (symbol === 'head') {
     const heads = inBranch(graph.heads);
     if (heads.length > 1) {
+      const headLabels = labelsOfEachHead(graph.revisions, unique(heads));
       const problem: MultipleHeadsProblem = {
         kind: 'multiple-heads',
         revisions: heads,
         forkPoints: forkPoints(graph.revisions, heads),
         ...(branch ? { branch } : {}),
+        ...(headLabels ? { headLabels } : {}),
         locations: locationsOf(graph, heads),
       };
       return { revisions: [], problems: [problem] };

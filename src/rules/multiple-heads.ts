@@ -17,8 +17,11 @@ export default defineRule({
         ...firstLocation(problem.locations),
         ...(refuses ? {} : { severity: 'warning' as const }),
         message: `the history${scope} has ${problem.revisions.length} heads: ${listWords(problem.revisions)}${where}${refuses ? `: alembic upgrade ${context.migrations?.target ?? 'head'} fails with "Multiple head revisions are present"` : ''}`,
-        hint:
-          problem.forkPoints.length > 0
+        hint: problem.headLabels
+          ? `each head has a branch label of its own (${Object.entries(problem.headLabels)
+              .map(([head, labels]) => `${head}: ${labels.join(', ')}`)
+              .join('; ')}): deploy with "alembic upgrade heads", or one branch at a time with "alembic upgrade ${Object.values(problem.headLabels)[0]![0]}@head"${problem.forkPoints.length > 0 ? `; if they were not meant to part, merge them: alembic merge heads` : ''}`
+          : problem.forkPoints.length > 0
             ? `merge them: alembic merge -m "merge heads" ${problem.revisions.join(' ')} (or alembic merge heads), and commit the merge revision`
             : `if the histories are meant to be separate, give each a branch label and upgrade with "alembic upgrade heads" or "<label>@head"; otherwise point one base's down_revision at the other history`,
         details: { heads: problem.revisions, forkPoints: problem.forkPoints },

@@ -87,6 +87,14 @@ describe('heads and bases', () => {
     expect(graph.problems[0]).toMatchObject({ kind: 'multiple-heads', forkPoints: [] });
   });
 
+  it('names the branch labels of each head when every head has one of its own (histories kept apart on purpose)', () => {
+    const labelled = buildRevisionGraph([revision('app1', null, { labels: ['app'] }), revision('audit1', null, { labels: ['audit'] }), revision('app2', 'app1'), revision('audit2', 'audit1')]);
+    expect(labelled.problems[0]).toMatchObject({ kind: 'multiple-heads', headLabels: { app2: ['app'], audit2: ['audit'] } });
+    // A label on the shared base names both lines: it tells them apart from nothing.
+    const shared = buildRevisionGraph([revision('base', null, { labels: ['core'] }), revision('b1', 'base'), revision('b2', 'base', { labels: ['reports'] })]);
+    expect(shared.problems[0]).not.toHaveProperty('headLabels');
+  });
+
   it('keeps a root that is linked only through depends_on in a component of its own', () => {
     const graph = buildRevisionGraph([revision('seed', null), revision('a', null), revision('b', 'a', { dependsOn: ['seed'] })]);
     expect(graph.components.map((component) => component.revisions)).toEqual([['seed'], ['a', 'b']]);

@@ -79,6 +79,19 @@ describe('simulation rules', () => {
     expect(findings).toEqual([expect.objectContaining({ rule: 'unanalyzable-statement', severity: 'warning', line: 7, message: expect.stringContaining('create_enum_type_safe') })]);
   });
 
+  it('enum-label-used-before-commit: within one revision, says so and does not offer transaction_per_migration as the fix', () => {
+    const addB: Effect = { kind: 'add-enum-value', name: name('platformtype'), label: 'b', ifNotExists: false, guard: NONE, location: { file: 'f.py', line: 3 } };
+    const useB: Effect = { kind: 'use-enum-label', name: name('platformtype'), label: 'b', guard: NONE, location: { file: 'f.py', line: 4 } };
+    const [same] = findingsFor(withType, [migration('a1', [addB, useB])]).filter((f) => f.rule === 'enum-label-used-before-commit');
+    expect(same?.message).toContain('added by the same revision (line 3) in the same transaction');
+    expect(same?.message).toContain('a revision runs in one transaction');
+    expect(same?.hint).not.toContain("env.py's context.configure()");
+    const [apart] = findingsFor(withType, [migration('a1', [addB]), migration('b2', [useB])]).filter((f) => f.rule === 'enum-label-used-before-commit');
+    expect(apart?.message).toContain('added by revision a1 (line 3)');
+    expect(apart?.message).toContain('the standard env.py runs all pending revisions in one transaction');
+    expect(apart?.hint).toContain('transaction_per_migration=True');
+  });
+
   it('every simulation finding has a file, a line and a hint', () => {
     const findings = findingsFor(createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]), [
       migration('a1', [

@@ -553,9 +553,11 @@ const BATCH_WITHOUT_MODELLED_EFFECT = new Set([
 
 /** Standard-library modules whose functions never touch the database. */
 const HARMLESS_MODULES = new Set([
-  '__future__', 'base64', 'collections', 'copy', 'dataclasses', 'datetime', 'decimal', 'enum', 'functools', 'hashlib',
-  'io', 'itertools', 'json', 'logging', 'math', 'operator', 'os', 'pathlib', 'pprint', 'random', 're', 'secrets',
-  'string', 'sys', 'textwrap', 'time', 'traceback', 'typing', 'typing_extensions', 'uuid', 'warnings', 'zoneinfo',
+  '__future__', 'abc', 'ast', 'base64', 'binascii', 'bisect', 'calendar', 'collections', 'copy', 'csv', 'dataclasses',
+  'datetime', 'decimal', 'difflib', 'enum', 'fnmatch', 'fractions', 'functools', 'glob', 'hashlib', 'heapq', 'hmac', 'html',
+  'io', 'ipaddress', 'itertools', 'json', 'locale', 'logging', 'math', 'numbers', 'operator', 'os', 'pathlib', 'platform',
+  'pprint', 'random', 're', 'secrets', 'shlex', 'statistics', 'string', 'struct', 'sys', 'textwrap', 'time', 'traceback',
+  'types', 'typing', 'typing_extensions', 'unicodedata', 'urllib', 'uuid', 'warnings', 'zlib', 'zoneinfo',
 ]);
 
 /** Methods that, called on an object schema-gate does not know, may well run SQL. */
@@ -2881,6 +2883,9 @@ class UpgradeInterpreter {
         return NONE;
       case 'execute':
         return this.executeSql(args.positional[0], line, frame, 'batch_op.execute');
+      case 'f':
+        // A naming-convention marker, as op.f(): the name itself.
+        return args.positional[0] ?? opaque('batch_op.f() without a name');
       default:
         if (BATCH_WITHOUT_MODELLED_EFFECT.has(name)) return NONE;
         this.unknown(line, `batch_op.${name}() is not modelled by schema-gate`, frame);
@@ -2957,10 +2962,20 @@ class UpgradeInterpreter {
   }
 }
 
+/**
+ * Python's built-in functions and exceptions: none touches the database. `eval`, `exec`, `compile`
+ * and `__import__` are left out: they run code schema-gate cannot see.
+ */
 const BUILTINS = new Set([
   'str', 'repr', 'len', 'list', 'tuple', 'set', 'sorted', 'reversed', 'dict', 'enumerate', 'zip', 'range', 'int', 'bool',
   'isinstance', 'hasattr', 'getattr', 'callable', 'print', 'any', 'all', 'min', 'max', 'sum', 'map', 'filter', 'type',
-  'Exception', 'ValueError', 'RuntimeError', 'NotImplementedError', 'KeyError', 'TypeError', 'frozenset', 'float', 'object',
+  'frozenset', 'float', 'object', 'abs', 'aiter', 'anext', 'ascii', 'bin', 'bytearray', 'bytes', 'chr', 'classmethod',
+  'complex', 'delattr', 'dir', 'divmod', 'format', 'globals', 'hash', 'hex', 'id', 'input', 'issubclass', 'iter', 'locals',
+  'memoryview', 'next', 'oct', 'open', 'ord', 'pow', 'property', 'round', 'setattr', 'slice', 'staticmethod', 'super', 'vars',
+  'BaseException', 'Exception', 'ArithmeticError', 'AssertionError', 'AttributeError', 'EOFError', 'ImportError',
+  'IndexError', 'KeyError', 'LookupError', 'ModuleNotFoundError', 'NameError', 'NotImplementedError', 'OSError',
+  'OverflowError', 'RuntimeError', 'StopIteration', 'TypeError', 'UnicodeDecodeError', 'UnicodeEncodeError', 'ValueError',
+  'ZeroDivisionError', 'Warning', 'DeprecationWarning', 'UserWarning', 'NotImplemented', 'Ellipsis',
 ]);
 
 /** Which object an effect acts on, and whether it creates it (a create runs when the object is missing). */

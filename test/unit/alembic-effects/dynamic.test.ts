@@ -135,6 +135,24 @@ def upgrade():
     expect(effects).toEqual([]);
   });
 
+  it('knows every built-in function and the pure standard library: next(), iter(), bin(), urllib.parse', () => {
+    const { effects } = analyze(revision(`from urllib.parse import urlparse
+import ast
+
+def upgrade():
+    first = next(iter([1, 2]))
+    ones = bin(first).count("1") + abs(-1) + ord("a")
+    host = urlparse("postgres://db/app").hostname
+    data = ast.literal_eval("[1]")
+    raise_if = isinstance(ValueError("x"), LookupError)`));
+    expect(effects).toEqual([]);
+  });
+
+  it('still reports eval() and exec(): they run code schema-gate cannot see', () => {
+    const { effects } = analyze(revision('def upgrade():\n    exec("op.execute(\'DROP TABLE t\')")'));
+    expect(summary(effects)).toEqual(['unknown']);
+  });
+
   it('reports a method that may run SQL on an imported object', () => {
     const { effects } = analyze(revision(`from app.models import Base
 

@@ -15,6 +15,11 @@ describe('Alembic operations on tables and columns', () => {
     expect(ofKind(effects, 'add-column')[1]!.columnType).toBeUndefined();
   });
 
+  it('batch_op.f(), like op.f(), is only a name: nothing to report', () => {
+    const { effects } = analyze(revision("def upgrade():\n    with op.batch_alter_table('t') as batch_op:\n        batch_op.create_index(batch_op.f('ix_t_c'), ['c'])"));
+    expect(effects.filter((effect) => effect.kind === 'unknown')).toEqual([]);
+  });
+
   it('op.add_column attaches the column to its table first, so inherit_schema=True takes the table\'s schema', () => {
     const { effects } = analyze(revision("def upgrade():\n    op.add_column('t', sa.Column('c', sa.Enum('a', name='kind', inherit_schema=True)), schema='ads')"));
     expect(ofKind(effects, 'add-column')[0]!.columnType?.enumType).toEqual({ schema: 'ads', name: 'kind' });

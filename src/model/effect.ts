@@ -159,7 +159,15 @@ export type Effect =
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */
   | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
   /** What cannot be understood statically; never silently dropped. */
-  | (EffectBase & { readonly kind: 'unknown'; readonly reason: string });
+  | (EffectBase & {
+      readonly kind: 'unknown';
+      readonly reason: string;
+      /**
+       * The column type imported from the project that the note is about (`app.types.GUID`): the
+       * same doubt for every column of that type, so it is reported once.
+       */
+      readonly importedType?: string;
+    });
 
 export type EffectKind = Effect['kind'];
 

@@ -762,8 +762,8 @@ class UpgradeInterpreter {
     this.effects.push({ kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line) });
   }
 
-  private unknown(line: number, reason: string, frame: Frame): void {
-    this.emit({ kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line) }, frame);
+  private unknown(line: number, reason: string, frame: Frame, about: { importedType?: string } = {}): void {
+    this.emit({ kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line), ...about }, frame);
   }
 
   /**
@@ -2210,6 +2210,12 @@ class UpgradeInterpreter {
       }
       return opaque(`the result of \`${path}\``);
     }
+    if (startsUpperCase(path.slice(path.lastIndexOf('.') + 1)) && [...args.positional, ...args.keywords.values()].every(isPlainData)) {
+      // A class of the project instantiated with plain data (`GUID()`, `Timestamp(timezone=True)`):
+      // a column type or a value, not SQL run now. The path stands for the instance, so that a
+      // column of that type is still reported as one schema-gate cannot see into.
+      return callee;
+    }
     return this.callImported(path, node, frame);
   }
 
@@ -2735,7 +2741,7 @@ class UpgradeInterpreter {
       const columnName = this.columnName(column);
       const importedType = projectImport(column.type);
       if (importedType !== undefined) {
-        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame);
+        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame, { importedType });
         continue;
       }
       const found = this.columnEnum(column.type);
@@ -3065,6 +3071,28 @@ function projectImport(value: Value | undefined): string | undefined {
 /** A name bound by an import; `binding` is the imported name, or `module` for `import a.b`. */
 function importedPath(path: string, binding: string): Value {
   return { kind: 'path', path, binding, attributes: 0 };
+}
+
+/** Arguments that cannot carry the connection or code into a constructor: data and types. */
+function isPlainData(value: Value): boolean {
+  switch (value.kind) {
+    case 'str':
+    case 'number':
+    case 'bool':
+    case 'none':
+    case 'sqlalchemy-object':
+    case 'builtin':
+    case 'enum-member':
+      return true;
+    case 'sequence':
+      return value.items.every(isPlainData);
+    case 'dict':
+      return value.entries.every(([key, entry]) => isPlainData(key) && isPlainData(entry));
+    case 'path':
+      return value.path.split('.')[0] !== 'alembic';
+    default:
+      return false;
+  }
 }
 
 function startsUpperCase(name: string): boolean {

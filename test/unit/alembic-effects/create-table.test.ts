@@ -67,7 +67,25 @@ describe('op.create_table with Enum columns', () => {
 def upgrade():
     op.create_table('t', sa.Column('status', StatusType))`));
     expect(summary(effects)).toEqual(['unknown', 'create-table t']);
-    expect(effects[0]).toMatchObject({ reason: expect.stringContaining('app.types.StatusType') });
+    expect(effects[0]).toMatchObject({ reason: expect.stringContaining('app.types.StatusType'), importedType: 'app.types.StatusType' });
+  });
+
+  it('takes a project class instantiated with plain data for a column type (GUID(), Timestamp(timezone=True)), not for a helper that may run SQL', () => {
+    const { effects } = analyze(revision(`import app.db
+from app.types import GUID
+
+def upgrade():
+    op.create_table('t', sa.Column('id', GUID()), sa.Column('at', app.db.Timestamp(timezone=True, precision=[3])))`));
+    expect(summary(effects)).toEqual(['unknown', 'unknown', 'create-table t']);
+    expect(effects.map((effect) => (effect.kind === 'unknown' ? effect.importedType : undefined))).toEqual(['app.types.GUID', 'app.db.Timestamp', undefined]);
+  });
+
+  it('still reports a project class given the connection: its constructor may run SQL (the near-twin)', () => {
+    const { effects } = analyze(revision(`from app.migrations import Backfill
+
+def upgrade():
+    Backfill(op.get_bind())`));
+    expect(effects).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringContaining('imported helper `Backfill`') })]);
   });
 });
 

@@ -92,6 +92,15 @@ describe('simulation rules', () => {
     expect(apart?.hint).toContain('transaction_per_migration=True');
   });
 
+  it('unanalyzable-statement: a column type imported from the project is one finding per type, with the count of its other columns', () => {
+    const note = (line: number, type: string): Effect => ({ kind: 'unknown', reason: `the column t.c${line} has the type \`${type}\`, defined outside this file`, importedType: type, guard: NONE, location: { file: 'versions/x.py', line } });
+    const findings = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [note(3, 'app.GUID'), note(4, 'app.GUID'), note(5, 'app.Timestamp')]), migration('b2', [note(7, 'app.GUID')])]);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['unanalyzable-statement', 3], ['unanalyzable-statement', 5]]);
+    expect(findings[0]?.message).toContain('(2 more columns in 2 revisions have that type too)');
+    expect(findings[0]?.hint).toContain('ignore unanalyzable-statement -- GUID is not an enum');
+    expect(findings[1]?.message).not.toContain('more column');
+  });
+
   it('every simulation finding has a file, a line and a hint', () => {
     const findings = findingsFor(createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]), [
       migration('a1', [

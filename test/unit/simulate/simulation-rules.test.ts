@@ -101,6 +101,12 @@ describe('simulation rules', () => {
     expect(findings[1]?.message).not.toContain('more column');
   });
 
+  it('unanalyzable-statement: the same note at the same place (a loop unrolled) is one finding', () => {
+    const note: Effect = { kind: 'unknown', reason: 'which statements run depends on `existing`', guard: NONE, location: { file: 'versions/x.py', line: 9 } };
+    const findings = findingsFor(EMPTY_SCHEMA_STATE, [migration('a1', [note, note, note, { ...note, reason: 'another reason' }])]);
+    expect(findings.map((f) => [f.rule, f.line])).toEqual([['unanalyzable-statement', 9], ['unanalyzable-statement', 9]]);
+  });
+
   it('every simulation finding has a file, a line and a hint', () => {
     const findings = findingsFor(createSchemaState([{ ...name('p'), labels: ['a'] }], [{ ...name('t'), enumColumns: [{ name: 'c', enumType: name('p'), isArray: false }] }]), [
       migration('a1', [

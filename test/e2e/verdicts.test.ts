@@ -205,6 +205,12 @@ const SITUATIONS: readonly Situation[] = [
     rules: ['enum-label-used-before-commit'],
   },
   {
+    name: 'bind-parameters',
+    title: "bound values in text() (':name'), in op.execute and in psycopg2's %s / %(name)s / %% at driver level: all of it runs",
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
     name: 'add-value-then-update-same-run',
     title: 'ADD VALUE, then an UPDATE to the new label in a later revision of the same run (55P04)',
     alembic: { outcome: 'fails', error: UNSAFE_NEW_VALUE },

@@ -19,6 +19,7 @@ import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
 import { LineIndex } from '../../line-index.js';
+import type { BindParameterStyle } from '../sql/bind-parameters.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -29,9 +30,10 @@ type SyntaxNode = Tree['topNode'];
 
 /**
  * Turns SQL text into effects; `origin` is the file and the line where the string literal that
- * holds the text starts. Implemented with PostgreSQL's own parser elsewhere.
+ * holds the text starts, `options.bindParameters` how the call that runs it writes bind
+ * parameters. Implemented with PostgreSQL's own parser elsewhere.
  */
-export type SqlEffectsAnalyser = (sql: string, origin: SourceLocation) => readonly Effect[];
+export type SqlEffectsAnalyser = (sql: string, origin: SourceLocation, options: { readonly bindParameters: BindParameterStyle; readonly withoutBindValues?: boolean }) => readonly Effect[];
 
 /** How to analyse one revision file. */
 export interface UpgradeEffectsOptions {
@@ -262,8 +264,8 @@ type Value =
    * attribute accesses after the imported name (`ALL_ENUMS.items` is 1 after `ALL_ENUMS`).
    */
   | { readonly kind: 'path'; readonly path: string; readonly binding: string; readonly attributes: number }
-  /** The migration's connection (`op.get_bind()`), or a session on it. */
-  | { readonly kind: 'bind' }
+  /** The migration's connection (`op.get_bind()`), or a session on it (whose `execute` wraps a string in `text()`). */
+  | { readonly kind: 'bind'; readonly session?: true }
   | { readonly kind: 'dialect' }
   | { readonly kind: 'migration-context' }
   | { readonly kind: 'inspector' }
@@ -271,8 +273,8 @@ type Value =
   | { readonly kind: 'table-names'; readonly schema: string }
   /** A boolean that is true exactly when all tests hold. */
   | { readonly kind: 'condition'; readonly tests: readonly ExistenceTest[] }
-  /** `sa.text(...)`, `sa.DDL(...)`: SQL to execute later. */
-  | { readonly kind: 'sql-text'; readonly sql: Value }
+  /** `sa.text(...)`, `sa.DDL(...)`: SQL to execute later; `bound` once `.bindparams()` gave it values. */
+  | { readonly kind: 'sql-text'; readonly sql: Value; readonly bound?: true }
   | EnumTypeValue
   | { readonly kind: 'array-type'; readonly item: Value }
   | ColumnValue
@@ -2187,7 +2189,7 @@ class UpgradeInterpreter {
     }
     if (TEXT_PATHS.has(path)) return { kind: 'sql-text', sql: args.positional[0] ?? args.keywords.get('text') ?? args.keywords.get('statement') ?? opaque('text() without SQL') };
     if (INSPECT_PATHS.has(path)) return { kind: 'inspector' };
-    if (SESSION_PATHS.has(path)) return args.positional[0]?.kind === 'bind' || args.keywords.get('bind')?.kind === 'bind' ? { kind: 'bind' } : opaque('a session');
+    if (SESSION_PATHS.has(path)) return args.positional[0]?.kind === 'bind' || args.keywords.get('bind')?.kind === 'bind' ? { kind: 'bind', session: true } : opaque('a session');
     if (path === 'textwrap.dedent') {
       const text = args.positional[0];
       return text?.kind === 'str' ? { kind: 'str', value: dedent(text.value), line: text.line } : (text ?? opaque('dedent() without text'));
@@ -2353,7 +2355,7 @@ class UpgradeInterpreter {
         }
         return opaque(`the result of dict.${name}()`);
       case 'bind':
-        return this.bindMethod(name, args, node, frame);
+        return this.bindMethod(receiver, name, args, node, frame);
       case 'migration-context':
         if (name === 'autocommit_block') return { kind: 'autocommit-block' };
         if (name === 'is_offline_mode') return { kind: 'bool', value: false };
@@ -2374,7 +2376,8 @@ class UpgradeInterpreter {
         return this.batchMethod(receiver, name, args, line, frame);
       case 'sql-text':
         // text(...).bindparams(...) / .columns(...) / .execution_options(...): the same SQL
-        return name === 'bindparams' || name === 'columns' || name === 'execution_options' ? receiver : opaque(`the result of text().${name}()`);
+        if (name === 'bindparams') return { ...receiver, bound: true };
+        return name === 'columns' || name === 'execution_options' ? receiver : opaque(`the result of text().${name}()`);
       case 'python-enum':
         return opaque(`the result of ${receiver.name}.${name}()`);
       case 'path':
@@ -2540,8 +2543,12 @@ class UpgradeInterpreter {
     return { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value };
   }
 
-  /** SQL handed to `op.execute`, `connection.execute` or `exec_driver_sql`. */
-  private executeSql(statement: Value | undefined, line: number, frame: Frame, call: string): Value {
+  /**
+   * SQL handed to `op.execute`, `connection.execute` or `exec_driver_sql`. `stringPath` says how a
+   * plain string runs: wrapped in `text()` (Alembic's `op.execute` does that), or sent to the
+   * driver with or without parameters; a `text()` object always runs as such.
+   */
+  private executeSql(statement: Value | undefined, line: number, frame: Frame, call: string, stringPath: 'text' | 'driver' | 'driver-without-parameters' = 'text', parameters = false): Value {
     const sql = statement?.kind === 'sql-text' ? statement.sql : statement;
     if (sql?.kind !== 'str') {
       const reason =
@@ -2556,7 +2563,11 @@ class UpgradeInterpreter {
     if (frame.quiet) return opaque(`the result of ${call}()`);
     let produced: readonly Effect[];
     try {
-      produced = this.options.sqlEffects(sql.value, this.location(sql.line || line));
+      const bindParameters: BindParameterStyle =
+        statement?.kind === 'sql-text' || stringPath === 'text' ? 'sqlalchemy-text' : stringPath === 'driver' ? 'pyformat' : 'pyformat-without-parameters';
+      // Alembic's op.execute passes no values, and text() without .bindparams() has none of its own.
+      const withoutBindValues = bindParameters === 'sqlalchemy-text' && !parameters && !(statement?.kind === 'sql-text' && statement.bound);
+      produced = this.options.sqlEffects(sql.value, this.location(sql.line || line), { bindParameters, ...(withoutBindValues ? { withoutBindValues } : {}) });
     } catch (error) {
       this.unknown(line, `the SQL of ${call}() could not be analysed: ${error instanceof Error ? error.message : String(error)}`, frame);
       return opaque(`the result of ${call}()`);
@@ -2565,14 +2576,19 @@ class UpgradeInterpreter {
     return { kind: 'result' };
   }
 
-  private bindMethod(name: string, args: Arguments, node: SyntaxNode, frame: Frame): Value {
+  private bindMethod(bind: Extract<Value, { kind: 'bind' }>, name: string, args: Arguments, node: SyntaxNode, frame: Frame): Value {
     const line = this.lineOf(node);
     switch (name) {
       case 'execute':
       case 'exec_driver_sql':
       case 'scalar':
-      case 'scalars':
-        return this.executeSql(args.positional[0] ?? args.keywords.get('statement'), line, frame, `connection.${name}`);
+      case 'scalars': {
+        // Parameters: a second positional argument, or keywords (1.x `execute(sql, v=1)`, 2.0 `parameters=`).
+        const parameters = args.positional.length > 1 || args.unexpanded !== undefined || [...args.keywords.keys()].some((keyword) => keyword !== 'statement' && keyword !== 'execution_options');
+        // A string runs through text() on a Session; on a Connection it goes to the driver as written.
+        const path = bind.session ? 'text' : parameters ? 'driver' : 'driver-without-parameters';
+        return this.executeSql(args.positional[0] ?? args.keywords.get('statement'), line, frame, `connection.${name}`, path, parameters);
+      }
       case 'begin_nested':
         return { kind: 'savepoint' };
       case 'begin':

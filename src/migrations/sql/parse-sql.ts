@@ -21,13 +21,15 @@
 import { NO_GUARD, type Effect, type Guard } from '../../model/effect.js';
 import { DEFAULT_SCHEMA } from '../../model/names.js';
 import type { CatalogLookup } from './lookups.js';
-import { parseSql } from './parser.js';
+import { replaceBindParameters, type BindParameterStyle, type Placeholder } from './bind-parameters.js';
+import { parseSql, stringConstantRanges } from './parser.js';
 import { walkDoBlock, type Enclosure, type PlpgsqlHost } from './plpgsql.js';
 import { SourceLines, stringContentStart, TextOffsets } from './positions.js';
 import type { EffectDraft, StatementScope, Subject } from './scope.js';
 import { translateStatement } from './statements.js';
 
 export { isSqlParserLoaded, loadSqlParser } from './parser.js';
+export type { BindParameterStyle } from './bind-parameters.js';
 
 /** Where a SQL text comes from. */
 export interface SqlOrigin {
@@ -50,6 +52,16 @@ export interface SqlEffectsOptions {
   readonly defaultSchema?: string;
   /** The text runs inside Alembic's `autocommit_block()`: every effect is marked so. */
   readonly autocommit?: boolean;
+  /**
+   * How the path that executes the text writes bind parameters; they are replaced by positional
+   * parameters (`$1`) before parsing. Without it the text is read as PostgreSQL receives it.
+   */
+  readonly bindParameters?: BindParameterStyle;
+  /**
+   * The call gives no values for `text()` binds (Alembic's `op.execute`, `text()` without
+   * `.bindparams()` run without parameters): SQLAlchemy refuses to run a text that has any.
+   */
+  readonly withoutBindValues?: boolean;
 }
 
 /** How deep EXECUTE of constant SQL and DO blocks inside it are followed. */
@@ -64,9 +76,33 @@ const MAX_TEXT_DEPTH = 8;
  * error). Never throws on any text after that.
  */
 export function sqlEffects(sql: string, origin: SqlOrigin, options: SqlEffectsOptions = {}): Effect[] {
-  const translation = new Translation(sql, origin, options);
-  translation.translateText(sql, 0, 0);
+  if (!options.bindParameters) {
+    const translation = new Translation(sql, origin, options, []);
+    translation.translateText(sql, 0, 0);
+    return translation.effects;
+  }
+  const rewritten = replaceBindParameters(sql, options.bindParameters);
+  // The rewritten text keeps every newline, so the original's line starts map onto it.
+  const lineOffsets = (origin.lineOffsets ?? newlineEnds(sql)).map(rewritten.indexOf);
+  const translation = new Translation(rewritten.text, { ...origin, lineOffsets }, options, rewritten.placeholders);
+  const first = rewritten.placeholders[0];
+  if (first && options.withoutBindValues && options.bindParameters === 'sqlalchemy-text') {
+    // SQLAlchemy raises before the text reaches PostgreSQL, so none of it runs.
+    const name = first.written.slice(1);
+    const message = `A value is required for bind parameter '${name}' (SQLAlchemy raises this before sending the SQL: the call passes no values; write \\: for a colon that is not a bind parameter)`;
+    translation.invalid(message, first.start);
+    return translation.effects;
+  }
+  translation.noteBindsInStrings();
+  translation.translateText(rewritten.text, 0, 0);
   return translation.effects;
+}
+
+/** The indexes just after each newline of a text. */
+function newlineEnds(text: string): number[] {
+  const ends: number[] = [];
+  for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) ends.push(index + 1);
+  return ends;
 }
 
 /** An unknown effect waiting for the first effect inside its enclosure. */
@@ -108,6 +144,8 @@ class Translation {
     private readonly sql: string,
     private readonly origin: SqlOrigin,
     private readonly options: SqlEffectsOptions,
+    /** The bind parameters replaced in the text, in text order. */
+    private readonly placeholders: readonly Placeholder[],
   ) {
     this.lines = new SourceLines(sql, origin.line, origin.lineOffsets);
     this.defaultSchema = options.defaultSchema ?? DEFAULT_SCHEMA;
@@ -134,6 +172,13 @@ class Translation {
    * (for effects that change the schema or fail; label uses and unknowns speak for themselves).
    */
   private emit(draft: EffectDraft, ownGuard: Guard, subjects: readonly Subject[], index: number): void {
+    const placeholder = draft.kind === 'invalid-sql' ? this.placeholderAt(index) : undefined;
+    if (placeholder) {
+      // The driver writes the value there as a literal, which may parse where a parameter does not.
+      const reason = `the bind parameter ${placeholder.written} stands where PostgreSQL's grammar takes no parameter; the driver writes its value there as a literal (a parenthesised list for a tuple), so whether the SQL is valid depends on the value`;
+      this.emit({ kind: 'unknown', reason }, ownGuard, subjects, index);
+      return;
+    }
     let guard: Guard | undefined = ownGuard.kind === 'none' ? undefined : ownGuard;
     const notes: Note[] = [];
     for (let position = this.frames.length - 1; position >= 0; position -= 1) {
@@ -151,6 +196,34 @@ class Translation {
       this.push({ kind: 'unknown', reason: note.reason }, NO_GUARD, note.index);
     }
     this.push(draft, guard ?? NO_GUARD, index);
+  }
+
+  /** Records a text that cannot run at all, at a string index of it. */
+  invalid(message: string, index: number): void {
+    this.push({ kind: 'invalid-sql', message }, NO_GUARD, index);
+  }
+
+  /** The placeholder at a string index of the text, if any. */
+  private placeholderAt(index: number): Placeholder | undefined {
+    return this.placeholders.find((placeholder) => placeholder.start <= index && index < placeholder.end);
+  }
+
+  /**
+   * Says once when a bind parameter sits inside a string constant or a dollar-quoted body: the
+   * driver puts its value there as a quoted literal, so the text PostgreSQL receives depends on it.
+   */
+  noteBindsInStrings(): void {
+    if (this.placeholders.length === 0) return;
+    const offsets = new TextOffsets(this.sql);
+    const ranges = stringConstantRanges(this.sql).map(([start, end]) => [offsets.indexOfByte(start), offsets.indexOfByte(end)] as const);
+    const inside = this.placeholders.find((placeholder) => ranges.some(([start, end]) => start < placeholder.start && placeholder.start < end));
+    if (!inside) return;
+    this.emit(
+      { kind: 'unknown', reason: `the bind parameter ${inside.written} is inside a quoted string or body, where the driver writes its value as a quoted literal: schema-gate reads that text without the value` },
+      NO_GUARD,
+      [],
+      inside.start,
+    );
   }
 
   /** Parses a piece of SQL that starts at `startIndex` of the original text, and translates it. */

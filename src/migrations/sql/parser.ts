@@ -106,6 +106,24 @@ export function parsePlpgsql(definition: string, body: string): PlpgsqlParseResu
   }
 }
 
+/**
+ * The string constants of a text (quoted, escaped, bit and dollar-quoted ones) as UTF-8 byte
+ * ranges `[start, end)`, read with the parser's own tokenizer; empty when the tokenizer rejects
+ * the text, which the parser then rejects too.
+ */
+export function stringConstantRanges(text: string): Array<readonly [number, number]> {
+  const pg = loadedLibrary();
+  if (brokenBecause || text === '') return [];
+  try {
+    return pg
+      .scanSync(text)
+      .tokens.filter((token) => STRING_TOKENS.has(token.tokenName))
+      .map((token) => [token.start, token.end] as const);
+  } catch {
+    return [];
+  }
+}
+
 /** Parses one type name written as text (as `to_regtype('x')` and `'x'::regtype` take it). */
 export function parseTypeNameText(text: string): SqlParseResult {
   // Casting NULL keeps the statement valid for any type name and adds nothing else.
@@ -138,6 +156,8 @@ function parseFailure(pg: LibPgQuery, error: unknown, plainErrors: ParseFailure[
 /** Token names of the tokenizer that are names or constants, never operators. */
 const LEAF_TOKENS = new Set(['IDENT', 'UIDENT', 'SCONST', 'USCONST', 'ICONST', 'FCONST', 'BCONST', 'XCONST', 'PARAM']);
 const COMMENT_TOKENS = new Set(['SQL_COMMENT', 'C_COMMENT']);
+/** Token names of string constants; dollar-quoted bodies are SCONST too. */
+const STRING_TOKENS = new Set(['SCONST', 'USCONST', 'BCONST', 'XCONST']);
 /** PL/pgSQL words that open a block closed by END (END IF, END LOOP, END CASE, END). */
 const BLOCK_OPENERS = new Set(['begin', 'if', 'loop', 'case']);
 

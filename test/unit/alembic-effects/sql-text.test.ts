@@ -102,6 +102,69 @@ describe('Python string literals', () => {
   it('passes the line of a module constant built from parts, and of a helper variable', () => {
     const calls: SqlCall[] = [];
     analyze(revision('NAME = "mood"\nSQL = (\n    "CREATE TYPE " + NAME\n)\n\ndef upgrade():\n    sql = SQL + " AS ENUM (\'a\')"\n    op.execute(sql)'), { calls });
-    expect(calls).toEqual([{ sql: "CREATE TYPE mood AS ENUM ('a')", origin: { file: 'versions/rev.py', line: 10 } }]);
+    expect(calls).toEqual([{ sql: "CREATE TYPE mood AS ENUM ('a')", origin: { file: 'versions/rev.py', line: 10 }, bindParameters: 'sqlalchemy-text', withoutBindValues: true }]);
+  });
+});
+
+describe('how the executing call writes bind parameters', () => {
+  const styleOf = (statement: string, header?: string) => {
+    const calls: SqlCall[] = [];
+    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`, header), { calls });
+    expect(calls).toHaveLength(1);
+    return calls[0]!.bindParameters;
+  };
+
+  it.each([
+    // Alembic's op.execute wraps a plain string in text(): ':name' is a bind there too.
+    ['op.execute("UPDATE t SET c = :v")'],
+    ['op.execute(sa.text("UPDATE t SET c = CAST(:v AS text)").bindparams(v="x"))'],
+    ['op.get_context().execute("UPDATE t SET c = :v")'],
+    ['conn.execute(sa.text("UPDATE t SET c = :v WHERE id = :i"), dict(v="x", i=1))'],
+    ['conn.execute(sa.text("UPDATE t SET c = :v"), v="x")'],
+    // A Session coerces a string to text().
+    ['Session(bind=conn).execute("UPDATE t SET c = :v", {"v": 1})'],
+  ])('text(): %s', (statement) => {
+    expect(styleOf(statement, 'from alembic import op\nimport sqlalchemy as sa\nfrom sqlalchemy.orm import Session\n')).toBe('sqlalchemy-text');
+  });
+
+  it.each([
+    ['conn.execute("UPDATE t SET c = %s WHERE id = %s", ("x", 1))'],
+    ['conn.exec_driver_sql("UPDATE t SET c = %(v)s", {"v": "x"})'],
+    ['conn.execute("UPDATE t SET c = %(v)s", v="x")'],
+    ['conn.scalar("SELECT %s", (1,))'],
+  ])('the driver, with parameters: %s', (statement) => {
+    expect(styleOf(statement)).toBe('pyformat');
+  });
+
+  it.each([
+    ['conn.execute("UPDATE t SET c = 1")'],
+    ['conn.exec_driver_sql("UPDATE t SET c = 1", execution_options={})'],
+  ])('the driver, without parameters: %s', (statement) => {
+    expect(styleOf(statement)).toBe('pyformat-without-parameters');
+  });
+});
+
+describe('whether the call gives values for text() binds', () => {
+  const withoutValues = (statement: string) => {
+    const calls: SqlCall[] = [];
+    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`), { calls });
+    return calls.map((call) => call.withoutBindValues ?? false);
+  };
+
+  it.each([
+    ['op.execute("UPDATE t SET c = :v")'],
+    ['op.execute(sa.text("UPDATE t SET c = :v"))'],
+    ['conn.execute(sa.text("UPDATE t SET c = :v"))'],
+  ])('none: %s', (statement) => {
+    expect(withoutValues(statement)).toEqual([true]);
+  });
+
+  it.each([
+    ['op.execute(sa.text("UPDATE t SET c = :v").bindparams(v="x"))'],
+    ['conn.execute(sa.text("UPDATE t SET c = :v"), {"v": 1})'],
+    ['conn.execute(sa.text("UPDATE t SET c = :v"), v=1)'],
+    ['conn.execute("UPDATE t SET c = 1")'],
+  ])('some, or not a text() bind: %s', (statement) => {
+    expect(withoutValues(statement)).toEqual([false]);
   });
 });

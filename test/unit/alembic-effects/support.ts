@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Effect, EffectKind, Guard, SourceLocation } from '../../../src/model/effect.js';
+import type { BindParameterStyle } from '../../../src/migrations/sql/bind-parameters.js';
 import { analyzeUpgrade, type AnalyzedEffect, type UpgradeAnalysis, type UpgradeEffectsOptions } from '../../../src/migrations/alembic/upgrade-effects.js';
 
 /** Where the revision files of these tests live. */
@@ -10,6 +11,10 @@ export const EFFECT_FIXTURES = fileURLToPath(new URL('../../fixtures/effects/', 
 export interface SqlCall {
   readonly sql: string;
   readonly origin: SourceLocation;
+  /** How the executing call writes bind parameters. */
+  readonly bindParameters?: BindParameterStyle;
+  /** Set when the call certainly gives no values for text() binds. */
+  readonly withoutBindValues?: boolean;
 }
 
 const inPublic = (name: string) => ({ schema: 'public', name });
@@ -23,8 +28,8 @@ const inPublic = (name: string) => ({ schema: 'public', name });
  * and `CREATE TABLE x`. Every other statement has no effect.
  */
 export function fakeSqlEffects(calls: SqlCall[] = []): UpgradeEffectsOptions['sqlEffects'] {
-  return (sql, origin) => {
-    calls.push({ sql, origin });
+  return (sql, origin, options) => {
+    calls.push({ sql, origin, bindParameters: options.bindParameters, ...(options.withoutBindValues ? { withoutBindValues: true } : {}) });
     const effects: Effect[] = [];
     const upper = sql.toUpperCase();
     const lineOf = (index: number) => origin.line + sql.slice(0, index).split('\n').length - 1;

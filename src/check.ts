@@ -26,6 +26,11 @@ export interface CheckOptions extends MigrationsLocation {
   readonly manifestFile: string;
   /** Without a URL the check runs offline. */
   readonly databaseUrl?: string;
+  /**
+   * Offline: a manifest of the schema the history starts from (the tables `metadata.create_all()`
+   * made before the first revision), simulated on instead of an empty database. Ignored online.
+   */
+  readonly baselineFile?: string;
   /** Warnings fail the check too. */
   readonly strict?: boolean;
   /** `alembic upgrade` target: `head` (default), `heads`, a revision, `label@head`. */
@@ -209,10 +214,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 
   const notes: string[] = [];
-  if (!catalog) notes.push('offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from an empty database');
+  const baseline = options.baselineFile !== undefined && !catalog ? await loadManifest(options.baselineFile) : undefined;
+  if (catalog && options.baselineFile !== undefined) notes.push(`--baseline ${options.baselineFile} is not used online: the pending migrations are simulated on the database itself`);
+  if (!catalog) {
+    notes.push(
+      baseline
+        ? `offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from the baseline ${baseline.file} (${countOf(baseline.expected.enums.size, 'enum')}, ${countOf(baseline.expected.tables.size, 'table')})`
+        : 'offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from an empty database',
+    );
+  }
 
-  // The pending statements, simulated on the live schema (offline: on an empty one).
-  const start = catalog?.state ?? EMPTY_SCHEMA_STATE;
+  // The pending statements, simulated on the live schema (offline: on the baseline, or an empty one).
+  const start = catalog?.state ?? baseline?.expected ?? EMPTY_SCHEMA_STATE;
   const simulates = analysis !== undefined && analysis.pending.problems.length === 0;
   if (simulates) progress('simulating');
   const pendingAnalysis =
@@ -307,4 +320,9 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     ...(filtered.suppressed.length > 0 ? { suppressed: filtered.suppressed } : {}),
     ...(changedSince ? { changedSince } : {}),
   };
+}
+
+/** `1 table`, `3 enums`. */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -6,7 +6,7 @@ import type { RuleSeverities } from '../rules/severities.js';
 
 /** The flags that together say where the history is: one given on the command line overrides all three in the file. */
 const LOCATION_FLAGS: ReadonlySet<string> = new Set(['migrations', 'alembic-ini', 'recursive']);
-const PATH_FLAGS: ReadonlySet<string> = new Set(['manifest', 'migrations', 'alembic-ini']);
+const PATH_FLAGS: ReadonlySet<string> = new Set(['manifest', 'baseline', 'migrations', 'alembic-ini']);
 
 /** Where a resolved value came from. */
 export type ValueSource = 'command line' | 'default' | string;

@@ -18,6 +18,7 @@ export const PYPROJECT_TABLE = 'tool.schema-gate';
 /** The flags a configuration may set a default for: each key is the flag's name. */
 export const CONFIG_OPTION_KEYS = [
   'manifest',
+  'baseline',
   'migrations',
   'alembic-ini',
   'recursive',
@@ -31,7 +32,7 @@ export const CONFIG_OPTION_KEYS = [
 export type ConfigOptionKey = (typeof CONFIG_OPTION_KEYS)[number];
 
 /** The keys whose values are paths, relative to the directory of the file that holds them. */
-export const CONFIG_PATH_KEYS: ReadonlySet<ConfigOptionKey> = new Set(['manifest', 'migrations', 'alembic-ini']);
+export const CONFIG_PATH_KEYS: ReadonlySet<ConfigOptionKey> = new Set(['manifest', 'baseline', 'migrations', 'alembic-ini']);
 
 /** A configuration as found, before validation. */
 export interface ConfigSource {

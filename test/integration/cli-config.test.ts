@@ -95,6 +95,37 @@ describe('the configuration file', () => {
   });
 });
 
+describe('--baseline: a history whose first revision assumes tables made outside it', () => {
+  beforeEach(async () => {
+    await writeFile(
+      join(repo, 'db', 'versions', 'a2_legacy_flag.py'),
+      '"""legacy flag"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = "a2"\ndown_revision = "a1"\n\n\ndef upgrade():\n    op.add_column("legacy", sa.Column("flag", sa.Boolean))\n',
+    );
+    await writeFile(join(repo, 'db', 'schema-manifest.json'), JSON.stringify({ version: 1, tables: ['extra', 'legacy'] }));
+    await writeFile(join(repo, 'db', 'baseline.json'), JSON.stringify({ version: 1, tables: ['legacy'] }));
+  });
+
+  it('fails offline from an empty database, passes from the baseline the flag names', async () => {
+    const flags = ['check', '--offline', '--manifest', 'db/schema-manifest.json', '--migrations', 'db/versions', '--format', 'json'];
+    const empty = await runCli(flags, {}, repo);
+    expect(empty.code).toBe(1);
+    expect((JSON.parse(empty.stdout) as { findings: { rule: string; object?: string }[] }).findings).toContainEqual(expect.objectContaining({ rule: 'object-does-not-exist', object: 'legacy' }));
+    const based = await runCli([...flags, '--baseline', 'db/baseline.json'], {}, repo);
+    expect(based.stderr).toBe('');
+    expect(based.code).toBe(0);
+    expect((JSON.parse(based.stdout) as { notes: string[] }).notes).toContainEqual(expect.stringContaining('simulated from the baseline db/baseline.json (0 enums, 1 table)'));
+  });
+
+  it('is read from the configuration file too, relative to it; a bad baseline is exit 2 naming the file', async () => {
+    await writeFile(join(repo, 'schema-gate.config.json'), JSON.stringify({ manifest: 'db/schema-manifest.json', migrations: 'db/versions', baseline: 'db/baseline.json' }));
+    expect((await runCli(['check', '--offline'], {}, join(repo, 'db'))).code).toBe(0);
+    await writeFile(join(repo, 'db', 'baseline.json'), '{"version": 1, "tables": "legacy"}');
+    const bad = await runCli(['check', '--offline'], {}, repo);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^schema-gate: error: db\/baseline\.json: \/tables: /);
+  });
+});
+
 describe('--quiet and --verbose', () => {
   beforeEach(async () => {
     await writeFile(join(repo, 'schema-gate.config.json'), JSON.stringify({ manifest: 'db/schema-manifest.json', migrations: 'db/versions' }));

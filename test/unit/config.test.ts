@@ -117,7 +117,7 @@ describe('validating the configuration', () => {
   it('lists the keys when nothing is close, and escapes pointer tokens', async () => {
     await write('schema-gate.config.json', { 'database/url': 'x', rules: 'all' });
     expect(await problems(loadConfig({ cwd: root }))).toEqual([
-      expect.stringMatching(/^schema-gate\.config\.json: \/database~1url: unknown key "database\/url" \(allowed: manifest, migrations, .*, rules, \$schema\)$/),
+      expect.stringMatching(/^schema-gate\.config\.json: \/database~1url: unknown key "database\/url" \(allowed: manifest, baseline, migrations, .*, rules, \$schema\)$/),
       'schema-gate.config.json: /rules: must be an object, got a string',
     ]);
   });

@@ -10,6 +10,11 @@ function builder(yargs: Argv) {
   // The Check: group first (--manifest, --strict): yargs lists groups in the order they are first named.
   return withConfigOptions(withPullRequestOptions(withCheckOptions(withDatabaseOptions(withMigrationsOptions(yargs.group([], 'Check:'))))), { runsRules: true })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; check statically', group: 'Database:' })
+    .option('baseline', {
+      type: 'string',
+      describe: 'Offline: a manifest of the schema the history starts from (tables metadata.create_all made before the first revision), instead of an empty database',
+      group: 'Check:',
+    })
     .example('$0 check --manifest schema-manifest.json --migrations alembic/versions', 'Before alembic upgrade head, against $DATABASE_URL')
     .example('$0 check --manifest schema-manifest.json --alembic-ini alembic.ini --offline', 'In CI, without a database')
     .example('$0 check --manifest m.json --database-url postgres://app@db:5432/app --format json', 'Machine-readable report on stdout')
@@ -38,7 +43,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
         process.stdout.write(formatResolvedConfig(argv, config, { format: { value: format, source: formatSource } }));
         return ExitCode.Safe;
       }
-      const options = checkOptions(argv, config.severities);
+      const options = { ...checkOptions(argv, config.severities), ...(argv.baseline !== undefined && argv.baseline !== '' ? { baselineFile: argv.baseline } : {}) };
       const { connection, versionTable } = databaseOptions(argv);
       const { check } = await import('../../check.js');
       const { checkProgress } = await import('../progress.js');

@@ -63,8 +63,10 @@ export interface VersionDependence {
    * before 2.0 and omitted from 2.0 on.
    * `enum-metadata-argument`: an `Enum(..., metadata=...)` in `create_table`, whose type is not
    * created with the table before 2.1 and is from 2.1 on.
+   * `plain-string-execute`: a plain string given to `connection.execute()` (or `scalar`, `scalars`,
+   * a Session's `execute`), run before 2.0 and refused from 2.0 on.
    */
-  readonly feature: 'sa-enum-create-type' | 'enum-class-aliases' | 'enum-metadata-argument';
+  readonly feature: 'sa-enum-create-type' | 'enum-class-aliases' | 'enum-metadata-argument' | 'plain-string-execute';
   /** The first SQLAlchemy version with the newer behaviour. */
   readonly changedIn: string;
   /** Whether the effects follow the newer behaviour. */
@@ -2585,9 +2587,20 @@ class UpgradeInterpreter {
       case 'scalars': {
         // Parameters: a second positional argument, or keywords (1.x `execute(sql, v=1)`, 2.0 `parameters=`).
         const parameters = args.positional.length > 1 || args.unexpanded !== undefined || [...args.keywords.keys()].some((keyword) => keyword !== 'statement' && keyword !== 'execution_options');
+        const statement = args.positional[0] ?? args.keywords.get('statement');
+        if (name !== 'exec_driver_sql' && statement?.kind === 'str') {
+          // SQLAlchemy 2.0 takes only executable objects here: a plain string needs text() (or exec_driver_sql).
+          const refused = this.sqlalchemyAtLeast(2, 0);
+          this.noteVersion(line, 'plain-string-execute', '2.0', refused, frame);
+          if (refused) {
+            const error = bind.session ? 'ArgumentError: Textual SQL expression … should be explicitly declared as text(…)' : 'ObjectNotExecutableError: Not an executable object';
+            this.emit({ kind: 'invalid-sql', message: `SQLAlchemy 2.0 refuses a plain string in ${bind.session ? 'session' : 'connection'}.${name}(): wrap it in sa.text() (${error})`, guard: NO_GUARD, location: this.location(line) }, frame);
+            return opaque(`the result of connection.${name}()`);
+          }
+        }
         // A string runs through text() on a Session; on a Connection it goes to the driver as written.
         const path = bind.session ? 'text' : parameters ? 'driver' : 'driver-without-parameters';
-        return this.executeSql(args.positional[0] ?? args.keywords.get('statement'), line, frame, `connection.${name}`, path, parameters);
+        return this.executeSql(statement, line, frame, `connection.${name}`, path, parameters);
       }
       case 'begin_nested':
         return { kind: 'savepoint' };

@@ -109,7 +109,8 @@ describe('Python string literals', () => {
 describe('how the executing call writes bind parameters', () => {
   const styleOf = (statement: string, header?: string) => {
     const calls: SqlCall[] = [];
-    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`, header), { calls });
+    // SQLAlchemy 1.4: from 2.0 on, a plain string in execute() is refused before any SQL is read.
+    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`, header), { calls, sqlalchemyVersion: '1.4.46' });
     expect(calls).toHaveLength(1);
     return calls[0]!.bindParameters;
   };
@@ -147,7 +148,7 @@ describe('how the executing call writes bind parameters', () => {
 describe('whether the call gives values for text() binds', () => {
   const withoutValues = (statement: string) => {
     const calls: SqlCall[] = [];
-    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`), { calls });
+    analyze(revision(`def upgrade():\n    conn = op.get_bind()\n    ${statement}`), { calls, sqlalchemyVersion: '1.4.46' });
     return calls.map((call) => call.withoutBindValues ?? false);
   };
 
@@ -166,5 +167,28 @@ describe('whether the call gives values for text() binds', () => {
     ['conn.execute("UPDATE t SET c = 1")'],
   ])('some, or not a text() bind: %s', (statement) => {
     expect(withoutValues(statement)).toEqual([false]);
+  });
+});
+
+describe('a plain string given to connection.execute()', () => {
+  const source = revision('def upgrade():\n    conn = op.get_bind()\n    conn.execute("CREATE TYPE kind AS ENUM (\'a\')")\n    conn.exec_driver_sql("CREATE TYPE other AS ENUM (\'a\')")');
+
+  it('runs on SQLAlchemy 1.4, and the statement is read', () => {
+    const analysis = analyze(source, { sqlalchemyVersion: '1.4.46' });
+    expect(summary(analysis.effects)).toEqual(['create-enum kind', 'create-enum other']);
+    expect(analysis.versionDependent).toEqual([expect.objectContaining({ feature: 'plain-string-execute', changedIn: '2.0', newerBehaviourApplied: false, location: expect.objectContaining({ line: 10 }) })]);
+  });
+
+  it('is refused by SQLAlchemy 2.0 (ObjectNotExecutableError): an error at its line; exec_driver_sql still takes a string', () => {
+    const analysis = analyze(source, { sqlalchemyVersion: '2.0.8' });
+    expect(summary(analysis.effects)).toEqual(['invalid-sql', 'create-enum other']);
+    expect(analysis.effects[0]).toMatchObject({ message: expect.stringContaining('wrap it in sa.text() (ObjectNotExecutableError'), location: { line: 10 } });
+    expect(analysis.versionDependent[0]).toMatchObject({ newerBehaviourApplied: true });
+  });
+
+  it('is not a question for text() objects', () => {
+    const analysis = analyze(revision('def upgrade():\n    op.get_bind().execute(sa.text("CREATE TYPE kind AS ENUM (\'a\')"))'), { sqlalchemyVersion: '2.0.8' });
+    expect(summary(analysis.effects)).toEqual(['create-enum kind']);
+    expect(analysis.versionDependent).toEqual([]);
   });
 });

@@ -370,9 +370,16 @@ const SITUATIONS: readonly Situation[] = [
 const queue = concurrencyLimit(3);
 const verdicts = new Map<string, Promise<Verdict>>();
 
+/**
+ * SCHEMA_GATE_SITUATIONS=<name>,<name> observes only those situations (with `-t` to run only their
+ * tests): `-t` alone filters the tests, not this hook, which would still start every situation.
+ */
+const onlySituations = process.env['SCHEMA_GATE_SITUATIONS']?.split(',').map((name) => name.trim()).filter((name) => name !== '');
+
 beforeAll(() => {
   // Start every situation now, in order; each test awaits its own, so no hook waits for all.
   for (const situation of SITUATIONS) {
+    if (onlySituations && !onlySituations.includes(situation.name)) continue;
     const verdict = queue(() => observeSituation(situation));
     // The rejection is reported by the tests that await it; this only keeps it from being unhandled meanwhile.
     verdict.catch(() => undefined);

@@ -331,6 +331,26 @@ const SITUATIONS: readonly Situation[] = [
     rules: ['table-missing'],
   },
 
+  // Statements that need a table: indexes, constraints, rows.
+  {
+    name: 'create-index-table-missing',
+    title: 'op.create_index on a table no revision created',
+    alembic: { outcome: 'fails', error: 'relation "campaigns" does not exist' },
+    rules: ['object-does-not-exist'],
+  },
+  {
+    name: 'create-index-after-create-table',
+    title: 'the same index, constraints, rows and a batch alter_column after create_table',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
+    name: 'insert-into-view-and-temp-table',
+    title: 'INSERT into a view and a temporary table, an index on a materialized view: relations that are no tables of the schema',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+
   // Names: SQLAlchemy quotes upper case, SQL folds it; schemas.
   {
     name: 'mixed-case-enum-name',

@@ -1203,7 +1203,7 @@ class UpgradeInterpreter {
         runs.push({ ...run, conditions: branchConditions });
       }
     }
-    if (anyOpaque && effectsBefore !== undefined && this.effects.length > effectsBefore && !frame.quiet) {
+    if (anyOpaque && effectsBefore !== undefined && this.recordedBeyondTableUses(effectsBefore) && !frame.quiet) {
       this.effects.splice(effectsBefore, 0, {
         kind: 'unknown',
         reason: `which statements run depends on \`${this.text(branches[0]!.condition ?? statement).slice(0, 200)}\`, which schema-gate cannot evaluate; every branch was analysed`,
@@ -1262,6 +1262,15 @@ class UpgradeInterpreter {
     }
   }
 
+  /**
+   * Whether effects recorded since `before` change or judge more than the existence of tables: a
+   * branch that only creates indexes or constraints needs no note, since each of its statements
+   * already carries the condition it runs under.
+   */
+  private recordedBeyondTableUses(before: number): boolean {
+    return this.effects.slice(before).some((effect) => effect.kind !== 'use-table');
+  }
+
   /** Analyses bodies of which any may run (match cases), with a note when they hold effects. */
   private execOpaqueBranches(statement: SyntaxNode, bodies: readonly SyntaxNode[], scope: Scope, frame: Frame, expression: string): Completion {
     const line = this.lineOf(statement);
@@ -1272,7 +1281,7 @@ class UpgradeInterpreter {
       return branchScope;
     });
     this.mergeScopes(scope, [...scopes, scope.fork()], line);
-    if (this.effects.length > before && !frame.quiet) {
+    if (this.recordedBeyondTableUses(before) && !frame.quiet) {
       this.effects.splice(before, 0, { kind: 'unknown', reason: `which statements run depends on \`${expression}\`, which schema-gate cannot evaluate; every branch was analysed`, guard: NO_GUARD, location: this.location(line) });
     }
     return NORMAL;
@@ -1297,7 +1306,7 @@ class UpgradeInterpreter {
       targets.forEach(bind);
       this.execBlock(body, loopScope, { ...frame, conditions: [...frame.conditions, { kind: 'opaque', expression: `for loop over ${this.text(iterableNodes[0] ?? statement).slice(0, 120)}`, line }] });
       this.mergeScopes(scope, [loopScope, scope.fork()], line);
-      if (this.effects.length > before && !frame.quiet) {
+      if (this.recordedBeyondTableUses(before) && !frame.quiet) {
         this.effects.splice(before, 0, { kind: 'unknown', reason: `the loop runs its body for items schema-gate cannot evaluate (${items.reason}); the body was analysed once`, guard: NO_GUARD, location: this.location(line) });
       }
       return NORMAL;
@@ -1338,7 +1347,7 @@ class UpgradeInterpreter {
     const loopScope = scope.fork();
     this.execBlock(body, loopScope, { ...frame, conditions: [...frame.conditions, { kind: 'opaque', expression: 'while loop', line }] });
     this.mergeScopes(scope, [loopScope, scope.fork()], line);
-    if (this.effects.length > before && !frame.quiet) {
+    if (this.recordedBeyondTableUses(before) && !frame.quiet) {
       this.effects.splice(before, 0, { kind: 'unknown', reason: 'a while loop runs its body an unknown number of times; the body was analysed once', guard: NO_GUARD, location: this.location(line) });
     }
     return NORMAL;
@@ -2599,7 +2608,9 @@ class UpgradeInterpreter {
         sql === undefined
           ? `${call}() without SQL`
           : sql.kind === 'opaque'
-            ? `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
+            ? isRowStatement(sql)
+              ? `${call}() runs a SQLAlchemy expression (${sql.reason}), not SQL text`
+              : `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
             : `${call}() runs a SQLAlchemy expression (${sql.kind}), not SQL text`;
       this.unknown(line, reason, frame, sql !== undefined && !isRowStatement(sql));
       return opaque(`the result of ${call}()`);

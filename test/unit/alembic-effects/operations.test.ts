@@ -169,6 +169,16 @@ def upgrade():
     expect(effects[6]).toMatchObject({ unqualified: true });
   });
 
+  it('a branch schema-gate cannot evaluate that only needs tables gets no note: each statement carries the condition', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    if settings.INDEXES:
+        op.create_index('ix', 't', ['c'])
+    if settings.COLUMNS:
+        op.add_column('t', sa.Column('c', sa.Integer()))`));
+    expect(summary(effects)).toEqual(['use-table t', 'unknown', 'add-column t']);
+    expect(effects[0]!.conditions).toEqual([expect.objectContaining({ kind: 'opaque', expression: 'settings.INDEXES' })]);
+  });
+
   it('an operation on a table whose name it cannot evaluate adds no warning of its own', () => {
     const { effects } = analyze(revision("from app.config import TABLE\n\ndef upgrade():\n    op.create_index('ix', TABLE, ['c'])"));
     expect(effects).toEqual([]);

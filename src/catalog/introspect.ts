@@ -36,6 +36,7 @@ interface CatalogRow {
   version_table: { schema: string; name: string } | null;
   enums: { schema: string; name: string; labels: string[] }[];
   tables: { schema: string; name: string; enumColumns: { name: string; typeSchema: string; typeName: string; isArray: boolean }[] }[];
+  other_relations: { schema: string; name: string }[];
 }
 
 /** Quotes an identifier for SQL text, the way quote_ident does when it must. */
@@ -65,6 +66,7 @@ export async function introspectWithClient(client: pg.Client, versionTable: Vers
           isArray: column.isArray,
         })),
       })),
+      row.other_relations,
     );
     return Object.freeze({
       state,

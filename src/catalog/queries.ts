@@ -11,7 +11,9 @@
  * - user schemas: all but pg_catalog, information_schema and the toast and temporary schemas;
  * - objects owned by an extension (pg_depend.deptype 'e') are the extension's, not the team's;
  * - partitions are part of their parent table, so only the parent is listed;
- * - the version table is Alembic's bookkeeping and is not a table of the schema.
+ * - the version table is Alembic's bookkeeping and is not a table of the schema;
+ * - other_relations: what statements may still name although it is no table of the model (views,
+ *   partitions, foreign and extension-owned tables, the version table).
  */
 export const CATALOG_QUERY = `
 WITH user_namespace AS (
@@ -91,7 +93,20 @@ SELECT
       AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)
       AND NOT EXISTS (SELECT 1 FROM extension_member m
                       WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid)
-  ) AS tables
+  ) AS tables,
+  (
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', n.nspname, 'name', c.relname)
+           ORDER BY n.nspname, c.relname), '[]'::json)
+    FROM pg_catalog.pg_class c
+    JOIN user_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */, 'v' /* view */,
+                        'm' /* materialized view */, 'f' /* foreign table */)
+      AND (c.relkind IN ('v', 'm', 'f')
+           OR c.relispartition
+           OR c.oid = (SELECT oid FROM version_table)
+           OR EXISTS (SELECT 1 FROM extension_member m
+                      WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid))
+  ) AS other_relations
 `;
 
 /** The revisions stamped in the version table; the relation name is quoted by the caller. */

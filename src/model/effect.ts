@@ -156,12 +156,46 @@ export type Effect =
       readonly table?: QualifiedName;
       readonly column?: string;
     })
+  /**
+   * A statement that needs an existing table and changes nothing the model holds: an index, a
+   * constraint, a column's nullability or default, rows (INSERT/UPDATE/DELETE, op.bulk_insert)...
+   * The upgrade fails with 42P01 if the table is missing.
+   */
+  | (EffectBase & {
+      readonly kind: 'use-table';
+      readonly table: QualifiedName;
+      /** The statement as the migration writes it, for messages: `op.create_index`, `INSERT INTO`. */
+      readonly operation: string;
+      /** The name carried no schema, so PostgreSQL looked it up through the search_path. */
+      readonly unqualified?: boolean;
+      /**
+       * The table is named only to find an object of it (`DROP INDEX`, which names the index alone):
+       * a table renamed earlier in the run still has the object.
+       */
+      readonly viaObject?: 'index';
+    })
+  /**
+   * A relation the model does not hold as a table, which later statements may still use by name:
+   * a view, a materialized view, a foreign table, or a temporary table (visible under any schema's
+   * unqualified name for the rest of the session).
+   */
+  | (EffectBase & {
+      readonly kind: 'create-relation';
+      readonly name: QualifiedName;
+      readonly relationKind: 'view' | 'materialized-view' | 'foreign-table' | 'temporary-table';
+    })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */
   | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
-  /** What cannot be understood statically; never silently dropped. */
+  /**
+   * What cannot be understood statically; never silently dropped. `mayCreateTables` marks a
+   * statement that may create, rename or move tables unseen (SQL text schema-gate cannot read, a
+   * helper it cannot follow, an operation it does not model): a table found missing after it may
+   * exist after all.
+   */
   | (EffectBase & {
       readonly kind: 'unknown';
       readonly reason: string;
+      readonly mayCreateTables?: boolean;
       /**
        * The column type imported from the project that the note is about (`app.types.GUID`): the
        * same doubt for every column of that type, so it is reported once.

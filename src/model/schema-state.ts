@@ -24,15 +24,23 @@ export interface Table extends QualifiedName {
 export interface SchemaState {
   readonly enums: ReadonlyMap<string, EnumType>;
   readonly tables: ReadonlyMap<string, Table>;
+  /**
+   * Relations that are not tables of the model but that statements may still name (views,
+   * materialized views, foreign tables, partitions, extension-owned tables, the version table),
+   * by {@link nameKey}; absent when there are none or they are unknown (a manifest).
+   */
+  readonly otherRelations?: ReadonlyMap<string, QualifiedName>;
 }
 
 /** Builds a frozen SchemaState; later duplicates of a name replace earlier ones. */
-export function createSchemaState(enums: readonly EnumType[], tables: readonly Table[]): SchemaState {
+export function createSchemaState(enums: readonly EnumType[], tables: readonly Table[], otherRelations: readonly QualifiedName[] = []): SchemaState {
   const sortedEnums = [...enums].sort(compareNames);
   const sortedTables = [...tables].sort(compareNames);
+  const others = [...otherRelations].sort(compareNames);
   return Object.freeze({
     enums: new Map(sortedEnums.map((e) => [nameKey(e), Object.freeze({ ...e, labels: Object.freeze([...e.labels]) })])),
     tables: new Map(sortedTables.map((t) => [nameKey(t), Object.freeze({ ...t, enumColumns: Object.freeze([...t.enumColumns]) })])),
+    ...(others.length > 0 ? { otherRelations: new Map(others.map((r) => [nameKey(r), Object.freeze({ schema: r.schema, name: r.name })])) } : {}),
   });
 }
 

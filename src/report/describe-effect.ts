@@ -6,6 +6,8 @@ function guardSuffix(guard: Guard): string {
   return guard.kind === 'none' ? '' : `, guarded by ${describeGuard(guard)}`;
 }
 
+const RELATION_WORDS = { view: 'VIEW', 'materialized-view': 'MATERIALIZED VIEW', 'foreign-table': 'FOREIGN TABLE', 'temporary-table': 'TEMPORARY TABLE' } as const;
+
 /** One line saying what a statement does, in SQL terms a reviewer recognises. */
 export function describeEffect(effect: Effect): string {
   const base = ((): string => {
@@ -42,6 +44,10 @@ export function describeEffect(effect: Effect): string {
         return `ALTER TABLE ${formatQualifiedName(effect.table)} ALTER COLUMN ${effect.column} TYPE ${effect.columnType ? formatQualifiedName(effect.columnType.enumType) : '(a type that is not an enum)'}`;
       case 'use-enum-label':
         return `uses label '${effect.label}'${effect.name ? ` of ${formatQualifiedName(effect.name)}` : ''}`;
+      case 'use-table':
+        return `${effect.operation} on ${effect.viaObject === 'index' ? 'an index of ' : ''}table ${formatQualifiedName(effect.table)}`;
+      case 'create-relation':
+        return `CREATE ${RELATION_WORDS[effect.relationKind]} ${formatQualifiedName(effect.name)}`;
       case 'invalid-sql':
         return `SQL that PostgreSQL rejects: ${effect.message}`;
       case 'unknown':

@@ -83,6 +83,12 @@ export type SimulationEvent = {
       readonly objectType: 'enum' | 'table';
       /** Whether it was dropped or renamed earlier in this run (else: it never existed). */
       readonly removedInRun?: { readonly revision: string; readonly line: number };
+      /**
+       * Why the table may exist after all, so that the failure is possible, not certain: an earlier
+       * statement schema-gate could not analyse, or a same-named table the search_path may reach.
+       * The event then never decides the verdict alone.
+       */
+      readonly uncertain?: string;
     }
   | { readonly kind: 'missing-label'; readonly fails: true; readonly sqlstate: '22023' | '22P02'; readonly label: string }
   | {
@@ -135,11 +141,16 @@ interface TableEntry {
 class WorkingSchema {
   readonly enums = new Map<string, EnumEntry>();
   readonly tables = new Map<string, TableEntry>();
+  /** Views, foreign tables and the like: not tables of the model, but statements may name them. */
+  readonly otherRelations = new Map<string, QualifiedName>();
+  /** Temporary tables, by bare name: an unqualified name finds them before any schema. */
+  readonly temporaryTables = new Set<string>();
 
   static from(state: SchemaState): WorkingSchema {
     const schema = new WorkingSchema();
     for (const [key, value] of state.enums) schema.enums.set(key, { ...value, labels: [...value.labels], origin: { kind: 'database' } });
     for (const [key, value] of state.tables) schema.tables.set(key, { ...value, enumColumns: [...value.enumColumns], origin: { kind: 'database' } });
+    for (const [key, value] of state.otherRelations ?? []) schema.otherRelations.set(key, value);
     return schema;
   }
 
@@ -147,6 +158,8 @@ class WorkingSchema {
     const copy = new WorkingSchema();
     for (const [key, value] of this.enums) copy.enums.set(key, { ...value, labels: [...value.labels] });
     for (const [key, value] of this.tables) copy.tables.set(key, { ...value, enumColumns: [...value.enumColumns] });
+    for (const [key, value] of this.otherRelations) copy.otherRelations.set(key, value);
+    for (const name of this.temporaryTables) copy.temporaryTables.add(name);
     return copy;
   }
 
@@ -154,6 +167,7 @@ class WorkingSchema {
     return createSchemaState(
       [...this.enums.values()].map(({ schema, name, labels }) => ({ schema, name, labels })),
       [...this.tables.values()].map(({ schema, name, enumColumns }) => ({ schema, name, enumColumns })),
+      [...this.otherRelations.values()],
     );
   }
 
@@ -253,6 +267,13 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
   /** SQLAlchemy emits the implicit CREATE TYPE of an Enum column once per run and name. */
   const createTableMemo = new Map<string, Origin & { kind: 'migration' }>();
   const removedInRun = new Map<string, { revision: string; line: number }>();
+  /** Tables renamed away in this run: their indexes keep their names under the new table name. */
+  const renamedInRun = new Set<string>();
+  /** The latest statement that may have created, renamed or moved tables unseen, and when (statement count). */
+  let unseenTableChange: { revision: string; file: string; line: number; step: number } | undefined;
+  /** When (statement count) each table was last removed in this run. */
+  const removedAtStep = new Map<string, number>();
+  let step = 0;
   let transaction = new Transaction();
   let committed = schema.clone();
   const appliedRevisions: string[] = [];
@@ -295,6 +316,36 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       }
       return entry;
     }
+    /**
+     * Whether the relation a `use-table` statement names may exist although the model has no such
+     * table: PostgreSQL's own catalogs, the version table Alembic creates before the first revision,
+     * relations the model does not hold, a temporary table found before any schema.
+     */
+    const relationOutsideTheModel = (effect: Extract<Effect, { kind: 'use-table' }>): boolean => {
+      const { schema: schemaName, name } = effect.table;
+      if (schemaName === 'pg_catalog' || schemaName === 'information_schema' || (effect.unqualified && name.startsWith('pg_'))) return true;
+      if (name === 'alembic_version') return true;
+      if (schema.otherRelations.has(nameKey(effect.table))) return true;
+      return effect.unqualified === true && schema.temporaryTables.has(name);
+    };
+
+    /** A statement that needs a table; a 42P01 failure (possible, or certain) when it is missing. */
+    const useTable = (effect: Extract<Effect, { kind: 'use-table' }>): void => {
+      const key = nameKey(effect.table);
+      if (schema.tables.has(key) || guardCoversMissing(effect.guard) || relationOutsideTheModel(effect)) return;
+      if (effect.viaObject === 'index' && renamedInRun.has(key)) return; // the index went with the renamed table
+      const removed = removedInRun.get(key);
+      const missing = { ...here(effect), kind: 'missing-object', fails: true, sqlstate: effect.viaObject === 'index' ? '42704' : '42P01', objectType: 'table', object: effect.table, ...(removed ? { removedInRun: removed } : {}) } as const;
+      const elsewhere = effect.unqualified ? [...schema.tables.values()].find((table) => table.name === effect.table.name) : undefined;
+      const unseen = unseenTableChange && unseenTableChange.step > (removedAtStep.get(key) ?? -1) ? unseenTableChange : undefined;
+      if (elsewhere) {
+        events.push({ ...missing, uncertain: `a table ${elsewhere.name} exists in schema ${elsewhere.schema}, which the search_path may reach` });
+      } else if (unseen) {
+        events.push({ ...missing, uncertain: `a statement schema-gate could not analyse (revision ${unseen.revision}, ${unseen.file}:${unseen.line}) may have created it` });
+      } else {
+        fail(missing);
+      }
+    };
     const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => requireObject(effect, name, 'enum');
     const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => requireObject(effect, name, 'table');
 
@@ -309,6 +360,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       const opaque = effect.conditions?.find((condition) => condition.kind === 'opaque');
       const eventsBefore = events.length;
       const failedBefore = failedAt;
+      step += 1;
       if (effect.autocommit) commit(); // autocommit_block() commits what came before it
       applyEffect(effect);
       if (effect.autocommit) commit();
@@ -518,6 +570,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           const enumColumns = effect.enumColumns.map((column) => resolveColumnType(effect, column)).filter((column): column is EnumColumn => column !== undefined);
           schema.tables.set(key, { ...effect.name, enumColumns, origin: origin(effect, 'create-table') });
           removedInRun.delete(key);
+          renamedInRun.delete(key);
           return;
         }
         case 'drop-table': {
@@ -525,6 +578,8 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           const key = nameKey(effect.name);
           schema.tables.delete(key);
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
+          removedAtStep.set(key, step);
+          renamedInRun.delete(key);
           return;
         }
         case 'rename-table': {
@@ -539,6 +594,8 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           schema.tables.delete(nameKey(effect.name));
           schema.tables.set(nameKey(target), { ...entry, ...target });
           removedInRun.set(nameKey(effect.name), { revision: migration.revision, line: effect.location.line });
+          removedAtStep.set(nameKey(effect.name), step);
+          renamedInRun.add(nameKey(effect.name));
           return;
         }
         case 'add-column':
@@ -556,11 +613,19 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (table) table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
           return;
         }
+        case 'use-table':
+          useTable(effect);
+          return;
+        case 'create-relation':
+          if (effect.relationKind === 'temporary-table') schema.temporaryTables.add(effect.name.name);
+          else schema.otherRelations.set(nameKey(effect.name), effect.name);
+          return;
         case 'invalid-sql':
           fail({ ...here(effect), kind: 'invalid-sql', fails: true, message: effect.message });
           return;
         case 'unknown':
           events.push({ ...here(effect), kind: 'unknown', fails: false, reason: effect.reason });
+          if (effect.mayCreateTables) unseenTableChange = { revision: migration.revision, file: effect.location.file, line: effect.location.line, step };
           return;
       }
     }

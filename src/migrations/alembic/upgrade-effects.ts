@@ -14,7 +14,7 @@
  */
 import { parser } from '@lezer/python';
 import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type ExistenceSource, type Guard, type RunCondition, type SourceLocation } from '../../model/effect.js';
-import { DEFAULT_SCHEMA, type QualifiedName } from '../../model/names.js';
+import { DEFAULT_SCHEMA, nameKey, type QualifiedName } from '../../model/names.js';
 import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
@@ -223,6 +223,8 @@ interface ColumnValue {
 interface TableValue {
   readonly kind: 'table';
   readonly name: QualifiedName;
+  /** No schema was given: PostgreSQL finds the table through the search_path. */
+  readonly unqualified: boolean;
   readonly columns: readonly ColumnValue[];
 }
 
@@ -286,7 +288,7 @@ type Value =
   | FunctionValue
   | { readonly kind: 'lambda'; readonly node: SyntaxNode; readonly closure: Scope; readonly parameters: readonly Parameter[] }
   /** The `batch_op` of `with op.batch_alter_table(...) as batch_op`. */
-  | { readonly kind: 'batch'; readonly table: QualifiedName; readonly line: number }
+  | { readonly kind: 'batch'; readonly table: QualifiedName; readonly unqualified: boolean; readonly line: number }
   | { readonly kind: 'autocommit-block' }
   | { readonly kind: 'savepoint' }
   | { readonly kind: 'suppress'; readonly exceptions: readonly string[] }
@@ -537,23 +539,15 @@ const POSTGRESQL_ENUM_PATHS = new Set([
 ]);
 const ARRAY_PATHS = new Set(['sqlalchemy.ARRAY', 'sqlalchemy.types.ARRAY', 'sqlalchemy.sql.sqltypes.ARRAY', 'sqlalchemy.dialects.postgresql.ARRAY', 'sqlalchemy.dialects.postgresql.array.ARRAY']);
 const COLUMN_PATHS = new Set(['sqlalchemy.Column', 'sqlalchemy.schema.Column', 'sqlalchemy.sql.schema.Column', 'sqlalchemy.column', 'sqlalchemy.sql.column', 'sqlalchemy.sql.expression.column']);
-const LIGHT_TABLE_PATHS = new Set(['sqlalchemy.table', 'sqlalchemy.sql.table', 'sqlalchemy.sql.expression.table']);
+/** `sa.table(name, *columns, schema=)` and `sa.Table(name, metadata, *columns, schema=)`: a table by name. */
+const LIGHT_TABLE_PATHS = new Set(['sqlalchemy.table', 'sqlalchemy.sql.table', 'sqlalchemy.sql.expression.table', 'sqlalchemy.Table', 'sqlalchemy.schema.Table']);
 const TEXT_PATHS = new Set(['sqlalchemy.text', 'sqlalchemy.sql.text', 'sqlalchemy.sql.expression.text', 'sqlalchemy.DDL', 'sqlalchemy.schema.DDL', 'sqlalchemy.sql.ddl.DDL']);
 const INSPECT_PATHS = new Set(['sqlalchemy.inspect', 'sqlalchemy.engine.reflection.Inspector.from_engine', 'sqlalchemy.Inspector.from_engine', 'sqlalchemy.engine.Inspector.from_engine']);
 const SESSION_PATHS = new Set(['sqlalchemy.orm.Session', 'sqlalchemy.orm.session.Session']);
 const PYTHON_ENUM_BASES = new Set(['enum.Enum', 'enum.IntEnum', 'enum.StrEnum', 'enum.Flag', 'enum.IntFlag']);
 
-/** `op.*` functions that change nothing this analysis models (indexes, constraints, comments). */
-const OP_WITHOUT_MODELLED_EFFECT = new Set([
-  'create_index', 'drop_index', 'create_foreign_key', 'create_unique_constraint', 'create_check_constraint',
-  'create_primary_key', 'create_exclude_constraint', 'drop_constraint', 'create_table_comment', 'drop_table_comment',
-]);
-
-/** Batch operations that change nothing this analysis models. */
-const BATCH_WITHOUT_MODELLED_EFFECT = new Set([
-  'create_index', 'drop_index', 'create_foreign_key', 'create_unique_constraint', 'create_check_constraint',
-  'create_primary_key', 'create_exclude_constraint', 'drop_constraint', 'create_table_comment', 'drop_table_comment',
-]);
+/** Operations that may create a table: an unknown name or schema hides a table the simulation then misses. */
+const TABLE_MAKERS = new Set(['op.create_table', 'op.rename_table']);
 
 /** Standard-library modules whose functions never touch the database. */
 const HARMLESS_MODULES = new Set([
@@ -766,8 +760,15 @@ class UpgradeInterpreter {
     this.effects.push({ kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line) });
   }
 
-  private unknown(line: number, reason: string, frame: Frame, about: { importedType?: string } = {}): void {
-    this.emit({ kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line), ...about }, frame);
+  /**
+   * `mayCreateTables`: the statement may create, rename or move tables unseen (see the Effect);
+   * `importedType`: the project's column type the note is about (reported once per type).
+   */
+  private unknown(line: number, reason: string, frame: Frame, mayCreateTables = false, importedType?: string): void {
+    this.emit(
+      { kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line), ...(mayCreateTables ? { mayCreateTables: true } : {}), ...(importedType !== undefined ? { importedType } : {}) },
+      frame,
+    );
   }
 
   /**
@@ -1222,7 +1223,7 @@ class UpgradeInterpreter {
         runs.push({ ...run, conditions: branchConditions });
       }
     }
-    if (anyOpaque && effectsBefore !== undefined && this.effects.length > effectsBefore && !frame.quiet) {
+    if (anyOpaque && effectsBefore !== undefined && this.recordedBeyondTableUses(effectsBefore) && !frame.quiet) {
       this.effects.splice(effectsBefore, 0, {
         kind: 'unknown',
         reason: `which statements run depends on \`${this.text(branches[0]!.condition ?? statement).slice(0, 200)}\`, which schema-gate cannot evaluate; every branch was analysed`,
@@ -1281,6 +1282,15 @@ class UpgradeInterpreter {
     }
   }
 
+  /**
+   * Whether effects recorded since `before` change or judge more than the existence of tables: a
+   * branch that only creates indexes or constraints needs no note, since each of its statements
+   * already carries the condition it runs under.
+   */
+  private recordedBeyondTableUses(before: number): boolean {
+    return this.effects.slice(before).some((effect) => effect.kind !== 'use-table');
+  }
+
   /** Analyses bodies of which any may run (match cases), with a note when they hold effects. */
   private execOpaqueBranches(statement: SyntaxNode, bodies: readonly SyntaxNode[], scope: Scope, frame: Frame, expression: string): Completion {
     const line = this.lineOf(statement);
@@ -1291,7 +1301,7 @@ class UpgradeInterpreter {
       return branchScope;
     });
     this.mergeScopes(scope, [...scopes, scope.fork()], line);
-    if (this.effects.length > before && !frame.quiet) {
+    if (this.recordedBeyondTableUses(before) && !frame.quiet) {
       this.effects.splice(before, 0, { kind: 'unknown', reason: `which statements run depends on \`${expression}\`, which schema-gate cannot evaluate; every branch was analysed`, guard: NO_GUARD, location: this.location(line) });
     }
     return NORMAL;
@@ -1316,7 +1326,7 @@ class UpgradeInterpreter {
       targets.forEach(bind);
       this.execBlock(body, loopScope, { ...frame, conditions: [...frame.conditions, { kind: 'opaque', expression: `for loop over ${this.text(iterableNodes[0] ?? statement).slice(0, 120)}`, line }] });
       this.mergeScopes(scope, [loopScope, scope.fork()], line);
-      if (this.effects.length > before && !frame.quiet) {
+      if (this.recordedBeyondTableUses(before) && !frame.quiet) {
         this.effects.splice(before, 0, { kind: 'unknown', reason: `the loop runs its body for items schema-gate cannot evaluate (${items.reason}); the body was analysed once`, guard: NO_GUARD, location: this.location(line) });
       }
       return NORMAL;
@@ -1357,7 +1367,7 @@ class UpgradeInterpreter {
     const loopScope = scope.fork();
     this.execBlock(body, loopScope, { ...frame, conditions: [...frame.conditions, { kind: 'opaque', expression: 'while loop', line }] });
     this.mergeScopes(scope, [loopScope, scope.fork()], line);
-    if (this.effects.length > before && !frame.quiet) {
+    if (this.recordedBeyondTableUses(before) && !frame.quiet) {
       this.effects.splice(before, 0, { kind: 'unknown', reason: 'a while loop runs its body an unknown number of times; the body was analysed once', guard: NO_GUARD, location: this.location(line) });
     }
     return NORMAL;
@@ -2160,7 +2170,7 @@ class UpgradeInterpreter {
         return opaque(`a member of \`${callee.name}\``);
       case 'opaque':
         // A function schema-gate cannot see (`globals()[name]()`, a callback): it may do anything.
-        this.unknown(line, `calls \`${this.text(calleeNode).slice(0, 80)}\`, which schema-gate cannot follow (${callee.reason})`, frame);
+        this.unknown(line, `calls \`${this.text(calleeNode).slice(0, 80)}\`, which schema-gate cannot follow (${callee.reason})`, frame, mayRunDdl(node, args));
         return opaque(`the result of \`${this.text(calleeNode).slice(0, 80)}\``);
       default:
         return opaque(`the result of \`${this.text(calleeNode).slice(0, 80)}\``);
@@ -2187,7 +2197,12 @@ class UpgradeInterpreter {
       const name = args.positional[0];
       const schema = args.keywords.get('schema');
       if (name?.kind !== 'str') return opaque('a table whose name schema-gate cannot evaluate');
-      return { kind: 'table', name: { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value }, columns: args.positional.filter((item): item is ColumnValue => item.kind === 'column') };
+      return {
+        kind: 'table',
+        name: { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value },
+        unqualified: schema?.kind !== 'str',
+        columns: args.positional.filter((item): item is ColumnValue => item.kind === 'column'),
+      };
     }
     if (TEXT_PATHS.has(path)) return { kind: 'sql-text', sql: args.positional[0] ?? args.keywords.get('text') ?? args.keywords.get('statement') ?? opaque('text() without SQL') };
     if (INSPECT_PATHS.has(path)) return { kind: 'inspector' };
@@ -2210,7 +2225,7 @@ class UpgradeInterpreter {
       // worth a note only when it may run SQL.
       const method = path.slice(path.lastIndexOf('.') + 1);
       if (DATABASE_METHODS.has(method) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-        this.unknown(line, `calls \`${path}()\`, defined outside this file; it may run SQL schema-gate cannot see`, frame);
+        this.unknown(line, `calls \`${path}()\`, defined outside this file; it may run SQL schema-gate cannot see`, frame, true);
       }
       return opaque(`the result of \`${path}\``);
     }
@@ -2220,18 +2235,18 @@ class UpgradeInterpreter {
       // column of that type is still reported as one schema-gate cannot see into.
       return callee;
     }
-    return this.callImported(path, node, frame);
+    return this.callImported(path, node, args, frame);
   }
 
   /**
    * A function imported from the project (`from app.enum_utils import create_enum_type_safe`):
    * its body is in another file, so whatever it does to the schema is unknown.
    */
-  private callImported(path: string, node: SyntaxNode, frame: Frame): Value {
+  private callImported(path: string, node: SyntaxNode, args: Arguments, frame: Frame): Value {
     const dot = path.lastIndexOf('.');
     const name = dot >= 0 ? path.slice(dot + 1) : path;
     const module = dot >= 0 ? path.slice(0, dot) : '';
-    this.unknown(this.lineOf(node), `calls an imported helper \`${name}\`${module ? ` (from \`${module}\`)` : ''} that schema-gate cannot see`, frame);
+    this.unknown(this.lineOf(node), `calls an imported helper \`${name}\`${module ? ` (from \`${module}\`)` : ''} that schema-gate cannot see`, frame, mayRunDdl(node, args));
     return { kind: 'opaque', reason: `the result of \`${path}\`` };
   }
 
@@ -2389,17 +2404,17 @@ class UpgradeInterpreter {
       case 'sqlalchemy-object':
         // Table(...).create(bind), MetaData().create_all(bind): DDL schema-gate does not model.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-          this.unknown(line, `calls \`.${name}()\` on a \`${receiver.path}\` object, which runs SQL schema-gate does not model`, frame);
+          this.unknown(line, `calls \`.${name}()\` on a \`${receiver.path}\` object, which runs SQL schema-gate does not model`, frame, true);
         }
         return { kind: 'sqlalchemy-object', path: `${receiver.path}().${name}` };
       case 'opaque':
         // A method of something unknown: worth a note only if it may run SQL.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-          this.unknown(line, `calls \`.${name}()\` on something schema-gate cannot follow (${receiver.reason}); it may run SQL`, frame);
+          this.unknown(line, `calls \`.${name}()\` on something schema-gate cannot follow (${receiver.reason}); it may run SQL`, frame, true);
         }
         return opaque(`the result of .${name}() on ${receiver.reason}`);
       case 'table':
-        if (DATABASE_METHODS.has(name)) this.unknown(line, `calls \`.${name}()\` on the table ${receiver.name.name}, which schema-gate does not model`, frame);
+        if (DATABASE_METHODS.has(name)) this.unknown(line, `calls \`.${name}()\` on the table ${receiver.name.name}, which schema-gate does not model`, frame, true);
         return opaque(`the result of table.${name}()`);
       default:
         return opaque(`the result of .${name}()`);
@@ -2463,7 +2478,7 @@ class UpgradeInterpreter {
     const line = this.lineOf(node);
     const positional = (index: number, keyword: string): Value | undefined => args.keywords.get(keyword) ?? args.positional[index];
     if (args.unexpanded && name !== 'get_bind' && name !== 'get_context') {
-      this.unknown(line, `op.${name}() is called with ${args.unexpanded}`, frame);
+      this.unknown(line, `op.${name}() is called with ${args.unexpanded}`, frame, true);
       return opaque(`the result of op.${name}()`);
     }
     switch (name) {
@@ -2490,7 +2505,7 @@ class UpgradeInterpreter {
         const newName = positional(1, 'new_table_name');
         if (!table) return NONE;
         if (newName?.kind !== 'str') {
-          this.unknown(line, `op.rename_table() to a name schema-gate cannot evaluate${newName?.kind === 'opaque' ? `: ${newName.reason}` : ''}`, frame);
+          this.unknown(line, `op.rename_table() to a name schema-gate cannot evaluate${newName?.kind === 'opaque' ? `: ${newName.reason}` : ''}`, frame, true);
           return NONE;
         }
         this.emit({ kind: 'rename-table', name: table, newName: newName.value, guard: NO_GUARD, location: this.location(line) }, frame);
@@ -2506,7 +2521,8 @@ class UpgradeInterpreter {
       case 'alter_column': {
         const table = this.tableName(positional(0, 'table_name'), args.keywords.get('schema'), line, 'op.alter_column', frame);
         if (!table) return NONE;
-        this.alterColumn(table, positional(1, 'column_name'), args.keywords.get('type_'), line, frame, 'op.alter_column');
+        const altersType = this.alterColumn(table, positional(1, 'column_name'), args.keywords.get('type_'), line, frame, 'op.alter_column');
+        if (!altersType && alterColumnChangesSomething(args)) this.useTable(positional(0, 'table_name'), args.keywords.get('schema'), 'op.alter_column', line, frame);
         return NONE;
       }
       case 'drop_column': {
@@ -2521,25 +2537,91 @@ class UpgradeInterpreter {
         if (recreate?.kind === 'str' && recreate.value === 'always') {
           this.unknown(line, 'batch_alter_table(recreate="always") copies the table through a new CREATE TABLE; schema-gate models the batch operations as direct ALTERs', frame);
         }
-        return table ? { kind: 'batch', table, line } : opaque('a batch of a table schema-gate cannot name');
+        return table ? { kind: 'batch', table, unqualified: args.keywords.get('schema')?.kind !== 'str', line } : opaque('a batch of a table schema-gate cannot name');
       }
       case 'bulk_insert':
         this.bulkInsert(positional(0, 'table'), positional(1, 'rows'), line, frame);
         return NONE;
+      case 'create_index':
+      case 'create_unique_constraint':
+      case 'create_check_constraint':
+      case 'create_primary_key':
+      case 'create_exclude_constraint':
+      case 'drop_constraint':
+        this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), `op.${name}`, line, frame);
+        return NONE;
+      case 'create_table_comment':
+      case 'drop_table_comment':
+        this.useTable(positional(0, 'table_name'), args.keywords.get('schema'), `op.${name}`, line, frame);
+        return NONE;
+      case 'create_foreign_key': {
+        const source = this.useTable(positional(1, 'source_table'), args.keywords.get('source_schema'), 'op.create_foreign_key', line, frame);
+        const referent = this.usedTable(positional(2, 'referent_table'), args.keywords.get('referent_schema'));
+        // A self-referencing key needs its one table once.
+        if (referent && !(source && nameKey(source) === nameKey(referent.table))) this.useTable(positional(2, 'referent_table'), args.keywords.get('referent_schema'), 'op.create_foreign_key (the referenced table)', line, frame);
+        return NONE;
+      }
+      case 'drop_index': {
+        // DROP INDEX names the index alone: without table_name there is no table to check.
+        const ifExists = args.keywords.get('if_exists');
+        const guard: Guard = ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD;
+        const tableName = positional(1, 'table_name');
+        if (tableName !== undefined && tableName.kind !== 'none') this.useTable(tableName, args.keywords.get('schema'), 'op.drop_index', line, frame, { guard, viaObject: 'index' });
+        return NONE;
+      }
       default:
-        if (OP_WITHOUT_MODELLED_EFFECT.has(name)) return NONE;
-        this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame);
+        this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame, true);
         return opaque(`the result of op.${name}()`);
     }
   }
 
+  /**
+   * The table an operation names, when schema-gate can evaluate it; undefined (and silence: the
+   * operation changes nothing the model holds) otherwise.
+   */
+  private usedTable(name: Value | undefined, schema: Value | undefined): { table: QualifiedName; unqualified: boolean } | undefined {
+    if (name?.kind !== 'str') return undefined;
+    if (schema !== undefined && schema.kind !== 'str' && schema.kind !== 'none') return undefined;
+    return { table: { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value }, unqualified: schema?.kind !== 'str' };
+  }
+
+  /** An operation that needs an existing table (an index, a constraint, rows): a `use-table` effect. */
+  private useTable(
+    name: Value | undefined,
+    schema: Value | undefined,
+    operation: string,
+    line: number,
+    frame: Frame,
+    options: { guard?: Guard; viaObject?: 'index' } = {},
+  ): QualifiedName | undefined {
+    const used = this.usedTable(name, schema);
+    if (!used) return undefined;
+    this.emitUseTable(used.table, used.unqualified, operation, line, frame, options);
+    return used.table;
+  }
+
+  private emitUseTable(table: QualifiedName, unqualified: boolean, operation: string, line: number, frame: Frame, options: { guard?: Guard; viaObject?: 'index' } = {}): void {
+    this.emit(
+      {
+        kind: 'use-table',
+        table,
+        operation,
+        ...(unqualified ? { unqualified: true } : {}),
+        ...(options.viaObject ? { viaObject: options.viaObject } : {}),
+        guard: options.guard ?? NO_GUARD,
+        location: this.location(line),
+      },
+      frame,
+    );
+  }
+
   private tableName(name: Value | undefined, schema: Value | undefined, line: number, call: string, frame: Frame): QualifiedName | undefined {
     if (name?.kind !== 'str') {
-      this.unknown(line, `${call}() on a table whose name schema-gate cannot evaluate${name?.kind === 'opaque' ? `: ${name.reason}` : ''}`, frame);
+      this.unknown(line, `${call}() on a table whose name schema-gate cannot evaluate${name?.kind === 'opaque' ? `: ${name.reason}` : ''}`, frame, TABLE_MAKERS.has(call));
       return undefined;
     }
     if (schema !== undefined && schema.kind !== 'str' && schema.kind !== 'none') {
-      this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame);
+      this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame, TABLE_MAKERS.has(call));
       return undefined;
     }
     return { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value };
@@ -2557,9 +2639,11 @@ class UpgradeInterpreter {
         sql === undefined
           ? `${call}() without SQL`
           : sql.kind === 'opaque'
-            ? `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
+            ? isRowStatement(sql)
+              ? `${call}() runs a SQLAlchemy expression (${sql.reason}), not SQL text`
+              : `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
             : `${call}() runs a SQLAlchemy expression (${sql.kind}), not SQL text`;
-      this.unknown(line, reason, frame);
+      this.unknown(line, reason, frame, sql !== undefined && !isRowStatement(sql));
       return opaque(`the result of ${call}()`);
     }
     if (frame.quiet) return opaque(`the result of ${call}()`);
@@ -2571,7 +2655,7 @@ class UpgradeInterpreter {
       const withoutBindValues = bindParameters === 'sqlalchemy-text' && !parameters && !(statement?.kind === 'sql-text' && statement.bound);
       produced = this.options.sqlEffects(sql.value, this.location(sql.line || line), { bindParameters, ...(withoutBindValues ? { withoutBindValues } : {}) });
     } catch (error) {
-      this.unknown(line, `the SQL of ${call}() could not be analysed: ${error instanceof Error ? error.message : String(error)}`, frame);
+      this.unknown(line, `the SQL of ${call}() could not be analysed: ${error instanceof Error ? error.message : String(error)}`, frame, true);
       return opaque(`the result of ${call}()`);
     }
     for (const effect of produced) this.emit(effect, frame);
@@ -2770,7 +2854,7 @@ class UpgradeInterpreter {
       const columnName = this.columnName(column);
       const importedType = projectImport(column.type);
       if (importedType !== undefined) {
-        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame, { importedType });
+        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame, false, importedType);
         continue;
       }
       const found = this.columnEnum(column.type);
@@ -2819,7 +2903,7 @@ class UpgradeInterpreter {
       },
       frame,
     );
-    return { kind: 'table', name: table, columns };
+    return { kind: 'table', name: table, unqualified: args.keywords.get('schema')?.kind !== 'str', columns };
   }
 
   /**
@@ -2881,20 +2965,24 @@ class UpgradeInterpreter {
     );
   }
 
-  /** `alter_column(..., type_=...)`: to an enum, to a type that is none, or to something unknown. */
-  private alterColumn(table: QualifiedName, columnName: Value | undefined, type: Value | undefined, line: number, frame: Frame, call: string): void {
-    if (type === undefined || type.kind === 'none') return; // renames, nullability, defaults: nothing modelled
+  /**
+   * `alter_column(..., type_=...)`: to an enum, to a type that is none, or to something unknown.
+   * Returns whether it recorded a type change, which needs the table like any ALTER TABLE.
+   */
+  private alterColumn(table: QualifiedName, columnName: Value | undefined, type: Value | undefined, line: number, frame: Frame, call: string): boolean {
+    if (type === undefined || type.kind === 'none') return false; // renames, nullability, defaults: nothing modelled but the table
     if (columnName?.kind !== 'str') {
       this.unknown(line, `${call}() changes the type of a column schema-gate cannot name`, frame);
-      return;
+      return false;
     }
     const columnType = this.enumColumnType(columnName.value, type, undefined, line, call, frame);
-    if (columnType === 'invalid') return;
+    if (columnType === 'invalid') return false;
     if (columnType === undefined && !isKnownNonEnumType(type)) {
       this.unknown(line, `${call}() changes ${table.name}.${columnName.value} to a type schema-gate cannot identify${projectImport(type) ? ` (\`${projectImport(type)}\`, defined outside this file)` : ''}`, frame);
-      return;
+      return false;
     }
     this.emit({ kind: 'alter-column-type', table, column: columnName.value, ...(columnType ? { columnType } : {}), guard: NO_GUARD, location: this.location(line) }, frame);
+    return true;
   }
 
   private dropColumn(table: QualifiedName, column: Value | undefined, line: number, frame: Frame, call: string): void {
@@ -2910,9 +2998,35 @@ class UpgradeInterpreter {
       case 'add_column':
         this.addColumn(batch.table, args.positional[0] ?? args.keywords.get('column'), false, line, frame, 'batch_op.add_column');
         return NONE;
-      case 'alter_column':
-        this.alterColumn(batch.table, args.positional[0] ?? args.keywords.get('column_name'), args.keywords.get('type_'), line, frame, 'batch_op.alter_column');
+      case 'alter_column': {
+        const altersType = this.alterColumn(batch.table, args.positional[0] ?? args.keywords.get('column_name'), args.keywords.get('type_'), line, frame, 'batch_op.alter_column');
+        if (!altersType && alterColumnChangesSomething(args)) this.emitUseTable(batch.table, batch.unqualified, 'batch_op.alter_column', line, frame);
         return NONE;
+      }
+      case 'create_index':
+      case 'create_foreign_key':
+      case 'create_unique_constraint':
+      case 'create_check_constraint':
+      case 'create_primary_key':
+      case 'create_exclude_constraint':
+      case 'drop_constraint':
+      case 'create_table_comment':
+      case 'drop_table_comment':
+        // On PostgreSQL a batch runs each operation as a plain ALTER TABLE / CREATE INDEX of its table.
+        this.emitUseTable(batch.table, batch.unqualified, `batch_op.${name}`, line, frame);
+        if (name === 'create_foreign_key') {
+          const referent = this.usedTable(args.positional[1] ?? args.keywords.get('referent_table'), args.keywords.get('referent_schema'));
+          if (referent && nameKey(referent.table) !== nameKey(batch.table)) this.emitUseTable(referent.table, referent.unqualified, 'batch_op.create_foreign_key (the referenced table)', line, frame);
+        }
+        return NONE;
+      case 'drop_index': {
+        const ifExists = args.keywords.get('if_exists');
+        this.emitUseTable(batch.table, batch.unqualified, 'batch_op.drop_index', line, frame, {
+          guard: ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD,
+          viaObject: 'index',
+        });
+        return NONE;
+      }
       case 'drop_column':
         this.dropColumn(batch.table, args.positional[0] ?? args.keywords.get('column_name'), line, frame, 'batch_op.drop_column');
         return NONE;
@@ -2922,7 +3036,6 @@ class UpgradeInterpreter {
         // A naming-convention marker, as op.f(): the name itself.
         return args.positional[0] ?? opaque('batch_op.f() without a name');
       default:
-        if (BATCH_WITHOUT_MODELLED_EFFECT.has(name)) return NONE;
         this.unknown(line, `batch_op.${name}() is not modelled by schema-gate`, frame);
         return NONE;
     }
@@ -2968,6 +3081,9 @@ class UpgradeInterpreter {
       this.unknown(line, 'op.bulk_insert() into a table whose columns schema-gate cannot see; the rows may use enum labels', frame);
       return;
     }
+    // Alembic runs no INSERT for an empty list of rows.
+    const knownEmpty = rows?.kind === 'sequence' && rows.items.length === 0;
+    if (!knownEmpty) this.emitUseTable(table.name, table.unqualified, 'op.bulk_insert', line, frame);
     const enumColumns = new Map<string, QualifiedName>();
     for (const column of table.columns) {
       const found = this.columnEnum(column.type);
@@ -3033,6 +3149,7 @@ function subjectOf(effect: Effect): { objectType: 'table' | 'type'; name: Qualif
       return { objectType: 'table', name: effect.name, creates: false };
     case 'add-column':
     case 'alter-column-type':
+    case 'use-table':
       return { objectType: 'table', name: effect.table, creates: false };
     default:
       return undefined;
@@ -3127,6 +3244,34 @@ function isPlainData(value: Value): boolean {
 function startsUpperCase(name: string): boolean {
   const first = name[0];
   return first !== undefined && first >= 'A' && first <= 'Z';
+}
+
+/**
+ * Whether a call schema-gate cannot follow may run DDL that creates tables: a statement of its own
+ * (`create_tables(op)`), or a call handed the connection. A call whose value is used (`GUID()` as a
+ * column type, `now_utc()` as a parameter) builds a value, and is not counted.
+ */
+function mayRunDdl(node: SyntaxNode, args: Arguments): boolean {
+  return node.parent?.name === 'ExpressionStatement' || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind' || value.kind === 'migration-context');
+}
+
+/** SQL built from a table's `select()`/`insert()`/`update()`/`delete()`: rows, never DDL. */
+function isRowStatement(sql: Value): boolean {
+  return sql.kind === 'opaque' && /the result of table\.(select|insert|update|delete)\(\)$/.test(sql.reason);
+}
+
+/**
+ * Whether `alter_column` emits any statement: Alembic renders one ALTER for each of nullable,
+ * server_default, type_, comment and new_column_name that is given (server_default and comment
+ * default to False, meaning unchanged); with none of them it runs nothing.
+ */
+function alterColumnChangesSomething(args: Arguments): boolean {
+  const given = (keyword: string, unchanged: 'none' | 'false'): boolean => {
+    const value = args.keywords.get(keyword);
+    if (value === undefined) return false;
+    return unchanged === 'none' ? value.kind !== 'none' : !(value.kind === 'bool' && !value.value);
+  };
+  return given('nullable', 'none') || given('server_default', 'false') || given('type_', 'none') || given('comment', 'false') || given('new_column_name', 'none');
 }
 
 /** A column type known not to be an enum: a SQLAlchemy type other than Enum, or a non-native Enum (VARCHAR). */

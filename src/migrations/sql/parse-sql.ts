@@ -229,7 +229,7 @@ class Translation {
   /** Parses a piece of SQL that starts at `startIndex` of the original text, and translates it. */
   translateText(text: string, startIndex: number, depth: number): void {
     if (depth > MAX_TEXT_DEPTH) {
-      this.emit({ kind: 'unknown', reason: `SQL run by EXECUTE or DO nested more than ${MAX_TEXT_DEPTH} deep is not analysed` }, NO_GUARD, [], startIndex);
+      this.emit({ kind: 'unknown', reason: `SQL run by EXECUTE or DO nested more than ${MAX_TEXT_DEPTH} deep is not analysed`, mayCreateTables: true }, NO_GUARD, [], startIndex);
       return;
     }
     const nul = text.indexOf('\0');
@@ -245,7 +245,7 @@ class Translation {
         const errorIndex = startIndex + offsets.indexOfCodePoint(result.cursor ?? 0);
         this.emit({ kind: 'invalid-sql', message: result.message }, NO_GUARD, [], errorIndex);
       } else {
-        this.emit({ kind: 'unknown', reason: `SQL not analysed: ${result.message}` }, NO_GUARD, [], startIndex);
+        this.emit({ kind: 'unknown', reason: `SQL not analysed: ${result.message}`, mayCreateTables: true }, NO_GUARD, [], startIndex);
       }
       return;
     }
@@ -261,7 +261,7 @@ class Translation {
       emit: (draft, ownGuard, subjects) => this.emit(draft, ownGuard, subjects, statementIndex),
       doBlock: (body, language, bodyLocation) => {
         if (language !== 'plpgsql') {
-          this.emit({ kind: 'unknown', reason: `DO block in language ${language} is not analysed` }, NO_GUARD, [], statementIndex);
+          this.emit({ kind: 'unknown', reason: `DO block in language ${language} is not analysed`, mayCreateTables: true }, NO_GUARD, [], statementIndex);
           return;
         }
         const bodyIndex = startIndex + stringContentStart(text, offsets.indexOfByte(bodyLocation));
@@ -274,7 +274,7 @@ class Translation {
     return {
       defaultSchema: this.defaultSchema,
       translateSql: (text, index) => this.translateText(text, index, depth + 1),
-      unknown: (reason, index) => this.emit({ kind: 'unknown', reason }, NO_GUARD, [], index),
+      unknown: (reason, index, mayCreateTables) => this.emit({ kind: 'unknown', reason, ...(mayCreateTables ? { mayCreateTables: true } : {}) }, NO_GUARD, [], index),
       invalid: (message, index) => this.emit({ kind: 'invalid-sql', message }, NO_GUARD, [], index),
       within: (enclosure, walk) => this.within(enclosure, walk),
       lineAt: (index) => this.lineAt(index),

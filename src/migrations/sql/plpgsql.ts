@@ -37,7 +37,8 @@ export interface PlpgsqlHost {
   readonly defaultSchema: string;
   /** Translates SQL that the block runs, starting at `index`. */
   translateSql(text: string, index: number): void;
-  unknown(reason: string, index: number): void;
+  /** `mayCreateTables`: SQL the walk cannot read, which may create or rename tables unseen. */
+  unknown(reason: string, index: number, mayCreateTables?: boolean): void;
   invalid(message: string, index: number): void;
   /** Runs `walk` with the effects it records inside an enclosure. */
   within(enclosure: Enclosure, walk: () => void): void;
@@ -52,12 +53,12 @@ export function walkDoBlock(body: string, bodyIndex: number, host: PlpgsqlHost):
   const result = parsePlpgsql(definition, body);
   if (!result.ok) {
     if (result.kind === 'syntax') host.invalid(`PL/pgSQL: ${result.message}`, bodyIndex);
-    else host.unknown(`DO block not analysed: ${result.message}`, bodyIndex);
+    else host.unknown(`DO block not analysed: ${result.message}`, bodyIndex, true);
     return;
   }
   const action = firstFunctionAction(result.functions);
   if (!action) {
-    host.unknown('DO block not analysed: the PL/pgSQL compiler returned no statements', bodyIndex);
+    host.unknown('DO block not analysed: the PL/pgSQL compiler returned no statements', bodyIndex, true);
     return;
   }
   new BlockWalker(body, bodyIndex, host).statements([action], 0, false);
@@ -230,7 +231,7 @@ class BlockWalker {
         // PERFORM's text is rewritten to SELECT, so it is found by line only.
         const sql = expressionText(fields['expr'] ?? fields['query']);
         if (sql !== undefined) this.host.translateSql(sql, this.indexOfText(sql, lineNumber));
-        if (fields['dynquery'] !== undefined) this.host.unknown('dynamic SQL (a query built at run time) is not analysed', index);
+        if (fields['dynquery'] !== undefined) this.host.unknown('dynamic SQL (a query built at run time) is not analysed', index, true);
         return;
       }
       case 'PLpgSQL_stmt_dynexecute':
@@ -249,7 +250,7 @@ class BlockWalker {
         if (LOOPS.has(type)) {
           this.loop(type, fields, index, depth, inHandler);
         } else if (!INERT_STATEMENTS.has(type)) {
-          this.host.unknown(`PL/pgSQL statement ${type.replace('PLpgSQL_stmt_', '')} is not analysed`, index);
+          this.host.unknown(`PL/pgSQL statement ${type.replace('PLpgSQL_stmt_', '')} is not analysed`, index, true);
         }
     }
   }
@@ -329,7 +330,7 @@ class BlockWalker {
   private loop(type: string, fields: JsonObject, index: number, depth: number, inHandler: boolean): void {
     const query = expressionText(fields['query']);
     if (query !== undefined) this.host.translateSql(query, this.indexOfText(query, asNumber(fields['lineno'])));
-    if (type === 'PLpgSQL_stmt_dynfors') this.host.unknown('FOR … IN EXECUTE: dynamic SQL is not analysed', index);
+    if (type === 'PLpgSQL_stmt_dynfors') this.host.unknown('FOR … IN EXECUTE: dynamic SQL is not analysed', index, true);
     const reason = `the statements of the loop at line ${this.host.lineAt(index)} may run any number of times: they are assumed to run once`;
     this.host.within({ kind: 'condition', reason, index }, () => this.statements(asArray(fields['body']), depth + 1, inHandler));
   }
@@ -344,7 +345,7 @@ class BlockWalker {
     const expression = target && 'ResTarget' in target ? target.ResTarget.val : undefined;
     const sql = constantText(expression);
     if (sql === undefined) {
-      this.host.unknown(`EXECUTE of SQL built at run time is not analysed (${abbreviate(expressionSource)})`, index);
+      this.host.unknown(`EXECUTE of SQL built at run time is not analysed (${abbreviate(expressionSource)})`, index, true);
       return;
     }
     // Where the constant's content starts in the body, when the expression is found there; the

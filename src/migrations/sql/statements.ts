@@ -11,11 +11,13 @@ import type {
   AlterObjectSchemaStmt,
   AlterTableStmt,
   ColumnDef,
+  CommentStmt,
   CreateStmt,
   DoStmt,
   DropStmt,
   InsertStmt,
   Node,
+  RangeVar,
   RenameStmt,
   TypeName,
   UpdateStmt,
@@ -65,11 +67,29 @@ export function translateStatement(statement: Node | undefined, scope: Statement
     createTable(statement.CreateStmt, scope);
   } else if ('CreateTableAsStmt' in statement) {
     const { into, objtype, if_not_exists: ifNotExists } = statement.CreateTableAsStmt;
-    // A materialized view is no table of the model.
+    // A materialized view is no table of the model, but statements may name it (CREATE INDEX).
     if (objtype === 'OBJECT_TABLE') createTableWithoutColumns(into?.rel, ifNotExists, scope);
+    else if (objtype === 'OBJECT_MATVIEW') createRelation(into?.rel, 'materialized-view', scope);
   } else if ('SelectStmt' in statement && statement.SelectStmt.intoClause) {
     // SELECT … INTO t creates a table, as CREATE TABLE t AS does.
     createTableWithoutColumns(statement.SelectStmt.intoClause.rel, false, scope);
+  } else if ('ViewStmt' in statement) {
+    createRelation(statement.ViewStmt.view, 'view', scope);
+  } else if ('CreateForeignTableStmt' in statement) {
+    createRelation(statement.CreateForeignTableStmt.base?.relation, 'foreign-table', scope);
+  } else if ('InsertStmt' in statement) {
+    useTable(statement.InsertStmt.relation, 'INSERT INTO', NO_GUARD, scope);
+  } else if ('UpdateStmt' in statement) {
+    useTable(statement.UpdateStmt.relation, 'UPDATE', NO_GUARD, scope);
+  } else if ('DeleteStmt' in statement) {
+    useTable(statement.DeleteStmt.relation, 'DELETE FROM', NO_GUARD, scope);
+  } else if ('IndexStmt' in statement) {
+    // CREATE INDEX IF NOT EXISTS skips an existing index; the table must still exist.
+    useTable(statement.IndexStmt.relation, 'CREATE INDEX', NO_GUARD, scope);
+  } else if ('TruncateStmt' in statement) {
+    for (const relation of statement.TruncateStmt.relations ?? []) if ('RangeVar' in relation) useTable(relation.RangeVar, 'TRUNCATE', NO_GUARD, scope);
+  } else if ('CommentStmt' in statement) {
+    commentOn(statement.CommentStmt, scope);
   } else if ('AlterTableStmt' in statement) {
     alterTable(statement.AlterTableStmt, scope);
   } else if ('DoStmt' in statement) {
@@ -81,20 +101,51 @@ export function translateStatement(statement: Node | undefined, scope: Statement
   } else if ('VariableSetStmt' in statement) {
     const { name, kind } = statement.VariableSetStmt;
     if (name === 'search_path' || (kind === 'VAR_RESET_ALL' && name === undefined)) {
-      unknown(scope, `changes search_path: unqualified names after it are still taken to be in schema ${scope.defaultSchema}`);
+      // Tables named unqualified after it may be found in another schema.
+      unknown(scope, `changes search_path: unqualified names after it are still taken to be in schema ${scope.defaultSchema}`, true);
     }
   } else if ('TransactionStmt' in statement) {
     transaction(statement.TransactionStmt.kind, scope);
   } else if ('CreateSchemaStmt' in statement && (statement.CreateSchemaStmt.schemaElts?.length ?? 0) > 0) {
-    unknown(scope, `CREATE SCHEMA ${statement.CreateSchemaStmt.schemaname ?? ''} with elements: the objects it creates are not analysed`);
+    unknown(scope, `CREATE SCHEMA ${statement.CreateSchemaStmt.schemaname ?? ''} with elements: the objects it creates are not analysed`, true);
   } else if ('CreateFunctionStmt' in statement) {
     return; // a function body runs only when called, and calls are not followed
   }
   labelUses(statement, scope);
 }
 
-function unknown(scope: StatementScope, reason: string): void {
-  scope.emit({ kind: 'unknown', reason }, NO_GUARD, []);
+/** `mayCreateTables`: the statement may create, rename or move tables the model then misses. */
+function unknown(scope: StatementScope, reason: string, mayCreateTables = false): void {
+  scope.emit({ kind: 'unknown', reason, ...(mayCreateTables ? { mayCreateTables: true } : {}) }, NO_GUARD, []);
+}
+
+/**
+ * A statement that needs the table to exist (42P01 otherwise) and changes nothing the model holds.
+ * PostgreSQL looks an unqualified name up through the search_path, which a temporary table leads.
+ */
+function useTable(relation: RangeVar | undefined, operation: string, guard: Guard, scope: StatementScope): void {
+  const table = relationName(relation, scope.defaultSchema);
+  if (!table) return;
+  scope.emit({ kind: 'use-table', table, operation, ...(relation?.schemaname === undefined ? { unqualified: true } : {}) }, guard, [tableSubject(table, 'exists')]);
+}
+
+/** A view, materialized view, foreign table or temporary table: not a table of the model, but a name later statements may use. */
+function createRelation(relation: RangeVar | undefined, relationKind: 'view' | 'materialized-view' | 'foreign-table' | 'temporary-table', scope: StatementScope): void {
+  const name = relationName(relation, scope.defaultSchema);
+  if (!name) return;
+  scope.emit({ kind: 'create-relation', name, relationKind: relation?.relpersistence === 't' ? 'temporary-table' : relationKind }, NO_GUARD, []);
+}
+
+/** `COMMENT ON TABLE t` / `COMMENT ON COLUMN t.c`: the table must exist. */
+function commentOn(statement: CommentStmt, scope: StatementScope): void {
+  const parts = stringValues(listItems(statement.object));
+  if (!parts) return;
+  const tableParts = statement.objtype === 'OBJECT_TABLE' ? parts : statement.objtype === 'OBJECT_COLUMN' ? parts.slice(0, -1) : undefined;
+  const table = tableParts && tableParts.length <= 2 ? qualifiedName(tableParts, scope.defaultSchema) : undefined;
+  if (!table) return;
+  scope.emit({ kind: 'use-table', table, operation: `COMMENT ON ${statement.objtype === 'OBJECT_TABLE' ? 'TABLE' : 'COLUMN'}`, ...(tableParts!.length === 1 ? { unqualified: true } : {}) }, NO_GUARD, [
+    tableSubject(table, 'exists'),
+  ]);
 }
 
 function describeName(name: QualifiedName): string {
@@ -144,7 +195,13 @@ function rename(statement: RenameStmt, scope: StatementScope): void {
       return;
     }
     case 'OBJECT_SCHEMA':
-      unknown(scope, `renames schema ${statement.subname ?? ''} to ${newName}, moving every type and table in it`);
+      unknown(scope, `renames schema ${statement.subname ?? ''} to ${newName}, moving every type and table in it`, true);
+      return;
+    case 'OBJECT_COLUMN':
+    case 'OBJECT_TABCONSTRAINT':
+      // ALTER TABLE t RENAME COLUMN / CONSTRAINT: the table must exist (ALTER VIEW … RENAME COLUMN names a view;
+      // the parser leaves relationType unset for a constraint, which only tables rename this way).
+      if (statement.renameType === 'OBJECT_TABCONSTRAINT' || statement.relationType === 'OBJECT_TABLE') useTable(statement.relation, `ALTER TABLE … RENAME ${statement.renameType === 'OBJECT_COLUMN' ? 'COLUMN' : 'CONSTRAINT'}`, clauseGuard(statement.missing_ok), scope);
       return;
     default:
       // Columns, constraints, indexes, attributes of composite types…: nothing the model holds.
@@ -160,7 +217,7 @@ function setSchema(statement: AlterObjectSchemaStmt, scope: StatementScope): voi
     if (name) scope.emit({ kind: 'set-enum-schema', name, newSchema }, clauseGuard(statement.missing_ok), [typeSubject(name, 'exists')]);
   } else if (statement.objectType === 'OBJECT_TABLE') {
     const name = relationName(statement.relation, scope.defaultSchema);
-    if (name) unknown(scope, `moves table ${describeName(name)} to schema ${newSchema}: moving tables is not modelled`);
+    if (name) unknown(scope, `moves table ${describeName(name)} to schema ${newSchema}: moving tables is not modelled`, true);
   }
 }
 
@@ -191,6 +248,9 @@ function drop(statement: DropStmt, scope: StatementScope): void {
   }
 }
 
+/** ALTER TABLE commands translated into effects that already need the table. */
+const TABLE_CHECKING_COMMANDS = new Set(['AT_AddColumn', 'AT_AlterColumnType', 'AT_DropColumn']);
+
 /** The column of a CREATE TABLE or ADD COLUMN, when its type is a user type (possibly an enum). */
 function columnType(column: ColumnDef, scope: StatementScope): ColumnType | undefined {
   const type = userType(column.typeName, scope.defaultSchema);
@@ -209,8 +269,12 @@ function defaultLabels(column: ColumnDef, scope: StatementScope): void {
 
 function createTable(statement: CreateStmt, scope: StatementScope): void {
   const name = relationName(statement.relation, scope.defaultSchema);
-  // A temporary table lives only for the session; it is no part of the schema.
-  if (!name || statement.relation?.relpersistence === 't') return;
+  if (!name) return;
+  // A temporary table lives only for the session; it is no part of the schema, but later statements may use it.
+  if (statement.relation?.relpersistence === 't') {
+    createRelation(statement.relation, 'temporary-table', scope);
+    return;
+  }
   const columns = (statement.tableElts ?? []).flatMap((element) => ('ColumnDef' in element ? [element.ColumnDef] : []));
   const enumColumns = columns.map((column) => columnType(column, scope)).filter((column): column is ColumnType => column !== undefined);
   scope.emit({ kind: 'create-table', name, enumColumns }, clauseGuard(statement.if_not_exists), [tableSubject(name, 'missing')]);
@@ -219,7 +283,11 @@ function createTable(statement: CreateStmt, scope: StatementScope): void {
 
 function createTableWithoutColumns(relation: CreateStmt['relation'], ifNotExists: boolean | undefined, scope: StatementScope): void {
   const name = relationName(relation, scope.defaultSchema);
-  if (!name || relation?.relpersistence === 't') return;
+  if (!name) return;
+  if (relation?.relpersistence === 't') {
+    createRelation(relation, 'temporary-table', scope);
+    return;
+  }
   scope.emit({ kind: 'create-table', name, enumColumns: [] }, clauseGuard(ifNotExists), [tableSubject(name, 'missing')]);
 }
 
@@ -233,13 +301,22 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
   if (statement.objtype !== 'OBJECT_TABLE') return;
   const table = relationName(statement.relation, scope.defaultSchema);
   if (!table) return;
+  // ALTER TABLE IF EXISTS protects against a missing table; ADD COLUMN IF NOT EXISTS and DROP
+  // COLUMN IF EXISTS only against the column (the table must exist: 42P01 otherwise).
+  const guard = clauseGuard(statement.missing_ok);
+  // PostgreSQL looks the table up once for all commands: one statement that needs it is enough,
+  // unless a command below already needs it.
+  const needsTableFirst = !(statement.cmds ?? []).some((command) => 'AlterTableCmd' in command && TABLE_CHECKING_COMMANDS.has(command.AlterTableCmd.subtype ?? ''));
+  if (needsTableFirst) useTable(statement.relation, 'ALTER TABLE', guard, scope);
   for (const command of statement.cmds ?? []) {
     if (!('AlterTableCmd' in command)) continue;
     const { subtype, def, missing_ok: commandMissingOk } = command.AlterTableCmd;
     const column = def && 'ColumnDef' in def ? def.ColumnDef : undefined;
-    // ALTER TABLE IF EXISTS protects against a missing table; ADD COLUMN IF NOT EXISTS and DROP
-    // COLUMN IF EXISTS only against the column (the table must exist: 42P01 otherwise).
-    const guard = clauseGuard(statement.missing_ok);
+    const constraint = def && 'Constraint' in def ? def.Constraint : undefined;
+    if (constraint?.contype === 'CONSTR_FOREIGN' && constraint.pktable) {
+      // The referenced table must exist too.
+      useTable(constraint.pktable, 'ALTER TABLE … REFERENCES', NO_GUARD, scope);
+    }
     if (subtype === 'AT_AddColumn' && column) {
       const type = columnType(column, scope);
       const subjects: Subject[] = [tableSubject(table, 'exists')];

@@ -21,7 +21,13 @@ describe('the incident revisions', () => {
 
   it('keeps the EXCEPTION WHEN duplicate_object block, then the create_table that creates the type again', () => {
     const analysis = analyzeFixture('incident_advanced_analytics.py');
-    expect(summary(analysis.effects)).toEqual(['create-enum platformtype', 'create-enum platformtype', 'create-enum analyticsgranularity', 'create-table analytics_data_points']);
+    expect(summary(analysis.effects)).toEqual([
+      'create-enum platformtype',
+      'create-enum platformtype',
+      'create-enum analyticsgranularity',
+      'create-table analytics_data_points',
+      'use-table analytics_data_points',
+    ]);
     const [viaSql, viaTable, granularity, table] = analysis.effects;
     expect(viaSql).toMatchObject({ via: 'sql', guard: { kind: 'exception-handler', conditions: ['duplicate_object'] } });
     // The table check guards the table only: the CREATE TYPE before it runs unguarded whenever the table is missing.

@@ -28,14 +28,31 @@ describe('Alembic operations on tables and columns', () => {
   it('applies batch operations to the batch table; alter_column to an Enum, renames and drops', () => {
     const fixture = 'batch_and_table_ops.py';
     const { effects } = analyzeFixture(fixture);
-    expect(summary(effects)).toEqual(['add-column campaigns', 'alter-column-type campaigns', 'drop-column', 'alter-column-type orders', 'rename-table orders', 'drop-table legacy_orders', 'unknown']);
+    expect(summary(effects)).toEqual([
+      'add-column campaigns',
+      'alter-column-type campaigns',
+      'use-table ads.campaigns',
+      'drop-column',
+      'alter-column-type orders',
+      'use-table orders',
+      'rename-table orders',
+      'drop-table legacy_orders',
+      'use-table purchases',
+      'use-table purchases',
+      'use-table users',
+      'unknown',
+    ]);
     expect(effects[0]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'tier', columnType: { name: 'tier', enumType: { name: 'tier' } }, location: { line: markerLine(fixture, 'batch add') } });
     expect(effects[1]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'status', columnType: { name: 'status', enumType: { name: 'status2' } } });
-    expect(effects[2]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'legacy', location: { line: markerLine(fixture, 'batch drop') } });
-    expect(effects[3]).toMatchObject({ column: 'state', columnType: { name: 'state', enumType: { schema: 'public', name: 'orderstate' } }, location: { line: markerLine(fixture, 'alter') } });
-    expect(effects[4]).toMatchObject({ name: { schema: 'public', name: 'orders' }, newName: 'purchases' });
-    expect(effects[5]).toMatchObject({ cascade: false, guard: { kind: 'none' } });
-    expect(effects[6]).toMatchObject({ reason: 'op.replace_view() is not modelled by schema-gate', location: { line: markerLine(fixture, 'custom op') } });
+    // schema='ads' qualifies the batch's table; an unqualified name is found through the search_path.
+    expect(effects[2]).toEqual({ kind: 'use-table', table: { schema: 'ads', name: 'campaigns' }, operation: 'batch_op.create_index', guard: { kind: 'none' }, location: { file: 'batch_and_table_ops.py', line: markerLine(fixture, 'batch add') + 2 } });
+    expect(effects[3]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'legacy', location: { line: markerLine(fixture, 'batch drop') } });
+    expect(effects[4]).toMatchObject({ column: 'state', columnType: { name: 'state', enumType: { schema: 'public', name: 'orderstate' } }, location: { line: markerLine(fixture, 'alter') } });
+    expect(effects[5]).toMatchObject({ operation: 'op.alter_column', unqualified: true, location: { line: markerLine(fixture, 'alter') + 1 } });
+    expect(effects[6]).toMatchObject({ name: { schema: 'public', name: 'orders' }, newName: 'purchases' });
+    expect(effects[7]).toMatchObject({ cascade: false, guard: { kind: 'none' } });
+    expect(effects.slice(8, 11).map((effect) => (effect.kind === 'use-table' ? effect.operation : ''))).toEqual(['op.create_index', 'op.create_foreign_key', 'op.create_foreign_key (the referenced table)']);
+    expect(effects[11]).toMatchObject({ reason: 'op.replace_view() is not modelled by schema-gate', mayCreateTables: true, location: { line: markerLine(fixture, 'custom op') } });
   });
 
   it('reads if_exists on drop_table as a guard, and if_not_exists on add_column as the column\'s only', () => {
@@ -52,10 +69,11 @@ def upgrade():
     op.alter_column('orders', 'kind', type_=sa.Enum('a', name='k', native_enum=False))
     op.alter_column('orders', 'other', type_=Status)
     op.drop_column('orders', 'legacy', schema='ads')`));
-    expect(summary(effects)).toEqual(['alter-column-type orders', 'alter-column-type orders', 'unknown', 'drop-column']);
+    // The unknown type still needs the table: alter_column runs ALTER TABLE whatever the type.
+    expect(summary(effects)).toEqual(['alter-column-type orders', 'alter-column-type orders', 'unknown', 'use-table orders', 'drop-column']);
     expect(effects[0]).toEqual({ kind: 'alter-column-type', table: { schema: 'public', name: 'orders' }, column: 'state', guard: { kind: 'none' }, location: { file: 'versions/rev.py', line: 11 } });
     expect(effects[2]).toMatchObject({ reason: expect.stringContaining('app.types.Status') });
-    expect(effects[3]).toMatchObject({ table: { schema: 'ads', name: 'orders' }, column: 'legacy' });
+    expect(effects[4]).toMatchObject({ table: { schema: 'ads', name: 'orders' }, column: 'legacy' });
   });
 
   it('turns rows of op.bulk_insert into uses of enum labels', () => {
@@ -64,8 +82,23 @@ def upgrade():
     op.bulk_insert(table, [{'tier': 'gold', 'n': 1}, {'tier': 'silver', 'n': 2}])
     lightweight = sa.table('plans', sa.column('tier', sa.Enum('gold', name='tier')))
     op.bulk_insert(lightweight, [{'tier': 'gold'}])
-    op.bulk_insert(sa.Table('other', sa.MetaData()), [{'x': 1}])`));
-    expect(summary(effects)).toEqual(['create-table plans', 'use-enum-label tier gold', 'use-enum-label tier silver', 'use-enum-label tier gold', 'unknown']);
+    op.bulk_insert(sa.Table('other', sa.MetaData(), schema='s'), [{'x': 1}])
+    op.bulk_insert(sa.table('empty'), [])
+    op.bulk_insert(helper_table(), [{'x': 1}])`));
+    // Each INSERT needs its table; an empty list of rows runs none.
+    expect(summary(effects)).toEqual([
+      'create-table plans',
+      'use-table plans',
+      'use-enum-label tier gold',
+      'use-enum-label tier silver',
+      'use-table plans',
+      'use-enum-label tier gold',
+      'use-table s.other',
+      'unknown',
+      'unknown',
+    ]);
+    expect(effects[1]).toMatchObject({ operation: 'op.bulk_insert', unqualified: true });
+    expect(effects[6]).not.toHaveProperty('unqualified');
   });
 
   it('reports an operation on a table whose name it cannot evaluate', () => {
@@ -73,12 +106,98 @@ def upgrade():
     expect(effects).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringContaining('op.drop_table() on a table whose name') })]);
   });
 
-  it('says nothing about indexes, constraints and comments, which the model does not hold', () => {
+  it('indexes, constraints, comments and alter_column without a type need their table, and nothing else', () => {
     const { effects } = analyze(revision(`def upgrade():
     op.create_index('ix', 't', ['c'])
     op.create_unique_constraint('uq', 't', ['c'])
+    op.create_check_constraint('ck', 't', 'c > 0')
+    op.create_primary_key('pk', 't', ['id'], schema='s')
+    op.create_exclude_constraint('ex', 't', ('c', '='))
     op.drop_constraint('fk', 't', type_='foreignkey')
+    op.create_table_comment('t', 'a comment')
+    op.drop_table_comment('t')
     op.alter_column('t', 'c', new_column_name='d', nullable=True)`));
+    expect(effects.map((effect) => (effect.kind === 'use-table' ? `${effect.operation} ${effect.table.schema}.${effect.table.name}` : effect.kind))).toEqual([
+      'op.create_index public.t',
+      'op.create_unique_constraint public.t',
+      'op.create_check_constraint public.t',
+      'op.create_primary_key s.t',
+      'op.create_exclude_constraint public.t',
+      'op.drop_constraint public.t',
+      'op.create_table_comment public.t',
+      'op.drop_table_comment public.t',
+      'op.alter_column public.t',
+    ]);
+    expect(effects[0]).toEqual({ kind: 'use-table', table: { schema: 'public', name: 't' }, operation: 'op.create_index', unqualified: true, guard: { kind: 'none' }, location: { file: 'versions/rev.py', line: 9 } });
+  });
+
+  it('alter_column runs nothing when it changes nothing: existing_* alone need no table', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    op.alter_column('t', 'c', existing_type=sa.Integer(), existing_nullable=True)
+    op.alter_column('t', 'c', server_default=False, comment=False, nullable=None)
+    op.alter_column('t', 'c', server_default=None)
+    op.alter_column('t', 'c', comment='why')`));
+    expect(summary(effects)).toEqual(['use-table t', 'use-table t']);
+  });
+
+  it('create_foreign_key needs the source and the referenced table, each in its own schema; a self-reference needs one', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    op.create_foreign_key('fk', 'orders', 'users', ['user_id'], ['id'], source_schema='shop', referent_schema='auth')
+    op.create_foreign_key('fk2', 'orders', 'users', ['user_id'], ['id'], source_schema='shop')
+    op.create_foreign_key('fk3', 'nodes', 'nodes', ['parent_id'], ['id'])`));
+    expect(summary(effects)).toEqual(['use-table shop.orders', 'use-table auth.users', 'use-table shop.orders', 'use-table users', 'use-table nodes']);
+  });
+
+  it('drop_index names its table only with table_name; if_exists guards it', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    op.drop_index('ix')
+    op.drop_index('ix', table_name='t')
+    op.drop_index('ix', 't', schema='s', if_exists=True)`));
+    expect(effects).toEqual([
+      expect.objectContaining({ kind: 'use-table', table: { schema: 'public', name: 't' }, operation: 'op.drop_index', viaObject: 'index', guard: { kind: 'none' } }),
+      expect.objectContaining({ kind: 'use-table', table: { schema: 's', name: 't' }, viaObject: 'index', guard: { kind: 'if-exists-clause' } }),
+    ]);
+  });
+
+  it('batch operations on indexes and constraints need the batch table (plain ALTERs on PostgreSQL)', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    with op.batch_alter_table('t', schema='s') as batch_op:
+        batch_op.alter_column('c', nullable=False)
+        batch_op.create_unique_constraint('uq', ['c'])
+        batch_op.create_foreign_key('fk', 'users', ['user_id'], ['id'])
+        batch_op.drop_constraint('ck')
+        batch_op.drop_index('ix')
+    with op.batch_alter_table('u') as batch_op:
+        batch_op.create_check_constraint('ck', 'c > 0')`));
+    expect(summary(effects)).toEqual(['use-table s.t', 'use-table s.t', 'use-table s.t', 'use-table users', 'use-table s.t', 'use-table s.t', 'use-table u']);
+    expect(effects[5]).toMatchObject({ operation: 'batch_op.drop_index', viaObject: 'index' });
+    expect(effects[6]).toMatchObject({ unqualified: true });
+  });
+
+  it('a branch schema-gate cannot evaluate that only needs tables gets no note: each statement carries the condition', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    if settings.INDEXES:
+        op.create_index('ix', 't', ['c'])
+    if settings.COLUMNS:
+        op.add_column('t', sa.Column('c', sa.Integer()))`));
+    expect(summary(effects)).toEqual(['use-table t', 'unknown', 'add-column t']);
+    expect(effects[0]!.conditions).toEqual([expect.objectContaining({ kind: 'opaque', expression: 'settings.INDEXES' })]);
+  });
+
+  it('an operation on a table whose name it cannot evaluate adds no warning of its own', () => {
+    const { effects } = analyze(revision("from app.config import TABLE\n\ndef upgrade():\n    op.create_index('ix', TABLE, ['c'])"));
     expect(effects).toEqual([]);
+  });
+
+  it('marks unknown statements that may create tables unseen, and only those', () => {
+    const { effects } = analyze(revision(`from app.db import create_tables, GUID, now_utc
+
+def upgrade():
+    create_tables(op.get_bind())
+    op.add_column('t', sa.Column('id', GUID()))  # a value: no note at all
+    op.execute(f"CREATE TABLE {NAME} (id int)")
+    t = sa.table('t', sa.column('c'))
+    op.execute(t.update().values(c=now_utc()))`));
+    expect(effects.filter((effect) => effect.kind === 'unknown').map((effect) => effect.kind === 'unknown' && effect.mayCreateTables === true)).toEqual([true, true, false, false]);
   });
 });

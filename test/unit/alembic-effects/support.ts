@@ -100,6 +100,8 @@ export function summary(effects: readonly AnalyzedEffect[]): string[] {
         return `${effect.kind} ${effect.name.name} ${effect.label}`;
       case 'use-enum-label':
         return `${effect.kind} ${effect.name?.name ?? '?'} ${effect.label}`;
+      case 'use-table':
+        return `${effect.kind} ${effect.table.schema === 'public' ? '' : `${effect.table.schema}.`}${effect.table.name}`;
       default:
         return effect.kind;
     }

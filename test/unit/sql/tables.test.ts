@@ -40,9 +40,13 @@ describe('CREATE TABLE', () => {
     ]);
   });
 
-  it('ignores temporary tables and materialized views, which are no part of the schema', () => {
-    expect(effectsOf('CREATE TEMPORARY TABLE scratch (a platformtype)')).toEqual([]);
-    expect(effectsOf('CREATE MATERIALIZED VIEW mv AS SELECT 1')).toEqual([]);
+  it('keeps temporary tables, views and materialized views out of the schema, as names later statements may use', () => {
+    const relations = (sql: string) => effectsOf(sql).map((effect) => (effect.kind === 'create-relation' ? `${effect.relationKind} ${effect.name.schema}.${effect.name.name}` : effect.kind));
+    expect(relations('CREATE TEMPORARY TABLE scratch (a platformtype)')).toEqual(['temporary-table public.scratch']);
+    expect(relations('CREATE TEMP TABLE copy AS SELECT 1; SELECT 1 INTO TEMP other')).toEqual(['temporary-table public.copy', 'temporary-table public.other']);
+    expect(relations('CREATE MATERIALIZED VIEW s.mv AS SELECT 1')).toEqual(['materialized-view s.mv']);
+    expect(relations('CREATE OR REPLACE VIEW v AS SELECT 1; CREATE TEMP VIEW tv AS SELECT 1')).toEqual(['view public.v', 'temporary-table public.tv']);
+    expect(relations('CREATE FOREIGN TABLE f (a int) SERVER remote')).toEqual(['foreign-table public.f']);
   });
 
   it('takes a DEFAULT string of a user-typed column as a label of that type', () => {
@@ -61,13 +65,17 @@ describe('DROP TABLE and ALTER TABLE … RENAME', () => {
     expect(onlyOfKind(effectsOf('DROP TABLE a'), 'drop-table')).toMatchObject({ cascade: false, guard: { kind: 'none' } });
   });
 
-  it('renames a table; a column rename changes nothing modelled', () => {
+  it('renames a table; a column or constraint rename only needs the table', () => {
     expect(onlyOfKind(effectsOf('ALTER TABLE IF EXISTS s.t RENAME TO u'), 'rename-table')).toMatchObject({
       name: { schema: 's', name: 't' },
       newName: 'u',
       guard: { kind: 'if-exists-clause' },
     });
-    expect(effectsOf('ALTER TABLE t RENAME COLUMN a TO b')).toEqual([]);
+    expect(effectsOf('ALTER TABLE t RENAME COLUMN a TO b')).toEqual([
+      { kind: 'use-table', table: inPublic('t'), operation: 'ALTER TABLE … RENAME COLUMN', unqualified: true, guard: { kind: 'none' }, location: { file: 'migration.py', line: 1 } },
+    ]);
+    expect(onlyOfKind(effectsOf('ALTER TABLE IF EXISTS s.t RENAME CONSTRAINT a TO b'), 'use-table')).toMatchObject({ table: { schema: 's', name: 't' }, guard: { kind: 'if-exists-clause' } });
+    expect(effectsOf('ALTER VIEW v RENAME COLUMN a TO b')).toEqual([]);
   });
 
   it('reports moving a table to another schema as unknown', () => {
@@ -117,5 +125,55 @@ describe('ALTER TABLE … ADD COLUMN / ALTER COLUMN TYPE', () => {
   it('gives one effect per command of one statement', () => {
     const effects = effectsOf('ALTER TABLE t ADD COLUMN a p, ADD COLUMN b q, DROP COLUMN c');
     expect(ofKind(effects, 'add-column').map((effect) => effect.columnType?.name)).toEqual(['a', 'b']);
+  });
+});
+
+describe('statements that need an existing table', () => {
+  const uses = (sql: string) =>
+    effectsOf(sql).map((effect) =>
+      effect.kind === 'use-table' ? `${effect.operation} ${effect.table.schema}.${effect.table.name}${effect.unqualified ? '' : ' (qualified)'}${effect.guard.kind === 'none' ? '' : ` [${effect.guard.kind}]`}` : effect.kind,
+    );
+
+  it('rows: INSERT, UPDATE, DELETE and TRUNCATE', () => {
+    expect(uses('INSERT INTO nosuch VALUES (1); UPDATE s.t SET a = 1; DELETE FROM "Mixed"; TRUNCATE a, s.b')).toEqual([
+      'INSERT INTO public.nosuch',
+      'UPDATE s.t (qualified)',
+      'DELETE FROM public.Mixed',
+      'TRUNCATE public.a',
+      'TRUNCATE s.b (qualified)',
+    ]);
+  });
+
+  it('folds unquoted names and keeps quoted ones', () => {
+    expect(uses('INSERT INTO NoSuch VALUES (1); INSERT INTO "NoSuch" VALUES (1)')).toEqual(['INSERT INTO public.nosuch', 'INSERT INTO public.NoSuch']);
+  });
+
+  it('CREATE INDEX (IF NOT EXISTS skips the index, not the table) and COMMENT ON TABLE / COLUMN', () => {
+    expect(uses("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a); COMMENT ON TABLE s.t IS 'x'; COMMENT ON COLUMN t.c IS 'y'; COMMENT ON TYPE e IS 'z'")).toEqual([
+      'CREATE INDEX public.t',
+      'COMMENT ON TABLE s.t (qualified)',
+      'COMMENT ON COLUMN public.t',
+    ]);
+  });
+
+  it('ALTER TABLE: once per statement, with IF EXISTS as its guard, and the referenced table of a foreign key', () => {
+    expect(uses('ALTER TABLE t ALTER COLUMN d SET NOT NULL, ADD CONSTRAINT uq UNIQUE (d)')).toEqual(['ALTER TABLE public.t']);
+    expect(uses('ALTER TABLE IF EXISTS t DROP CONSTRAINT c')).toEqual(['ALTER TABLE public.t [if-exists-clause]']);
+    expect(uses('ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES auth.users (id)')).toEqual(['ALTER TABLE public.t', 'ALTER TABLE … REFERENCES auth.users (qualified)']);
+    // ADD COLUMN already needs the table.
+    expect(uses('ALTER TABLE t ADD COLUMN c int, ALTER COLUMN d SET DEFAULT 0')).toEqual(['add-column']);
+  });
+
+  it('a DO block lookup of the table guards the statement', () => {
+    const effects = effectsOf("DO $$ BEGIN IF EXISTS (SELECT 1 FROM information_schema.tables WHERE table_name = 't') THEN INSERT INTO t VALUES (1); END IF; END $$");
+    expect(onlyOfKind(effects, 'use-table').guard).toMatchObject({ kind: 'existence-check' });
+  });
+
+  it('marks statements that may create or move tables unseen', () => {
+    const marked = (sql: string) => ofKind(effectsOf(sql), 'unknown').map((effect) => effect.mayCreateTables === true);
+    expect(marked('SET search_path TO other')).toEqual([true]);
+    expect(marked('ALTER TABLE t SET SCHEMA archive')).toEqual([true]);
+    expect(marked("DO $$ DECLARE name text := 'x'; BEGIN EXECUTE 'CREATE TABLE ' || name || ' (a int)'; END $$")).toEqual([true]);
+    expect(marked('CREATE DOMAIN d AS platformtype')).toEqual([false]);
   });
 });

@@ -15,6 +15,17 @@ describe('Alembic operations on tables and columns', () => {
     expect(ofKind(effects, 'add-column')[1]!.columnType).toBeUndefined();
   });
 
+  it('sa.Table(...).create(bind) creates the table, skipped by checkfirst=True; with a column that may be an enum it stays a note', () => {
+    const table = "t = sa.Table('events', sa.MetaData(), sa.Column('id', sa.Integer), sa.Column('tags', postgresql.ARRAY(sa.String)))";
+    const plain = analyze(revision(`def upgrade():\n    ${table}\n    t.create(op.get_bind())`));
+    expect(summary(plain.effects)).toEqual(['create-table events']);
+    expect(plain.effects[0]).toMatchObject({ guard: { kind: 'none' }, location: { line: 10 } });
+    const checked = analyze(revision(`def upgrade():\n    ${table}\n    t.create(op.get_bind(), checkfirst=True)`));
+    expect(checked.effects[0]).toMatchObject({ kind: 'create-table', guard: { kind: 'checkfirst' } });
+    const withEnum = analyze(revision("def upgrade():\n    t = sa.Table('events', sa.MetaData(), sa.Column('kind', sa.Enum('a', name='kind')))\n    t.create(op.get_bind())"));
+    expect(summary(withEnum.effects)).toEqual(['unknown']);
+  });
+
   it('batch_op.f(), like op.f(), is only a name: nothing to report', () => {
     const { effects } = analyze(revision("def upgrade():\n    with op.batch_alter_table('t') as batch_op:\n        batch_op.create_index(batch_op.f('ix_t_c'), ['c'])"));
     expect(effects.filter((effect) => effect.kind === 'unknown')).toEqual([]);

@@ -188,9 +188,9 @@ export type Effect =
   | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
   /**
    * What cannot be understood statically; never silently dropped. `mayCreateTables` marks a
-   * statement that may create, rename or move tables unseen (SQL text schema-gate cannot read, a
-   * helper it cannot follow, an operation it does not model): a table found missing after it may
-   * exist after all.
+   * statement that may create, rename or move tables — or types — unseen (SQL text schema-gate cannot
+   * read, a helper it cannot follow, an operation it does not model): a table or type found missing
+   * after it may exist after all.
    */
   | (EffectBase & {
       readonly kind: 'unknown';

@@ -84,8 +84,8 @@ export type SimulationEvent = {
       /** Whether it was dropped or renamed earlier in this run (else: it never existed). */
       readonly removedInRun?: { readonly revision: string; readonly line: number };
       /**
-       * Why the table may exist after all, so that the failure is possible, not certain: an earlier
-       * statement schema-gate could not analyse, or a same-named table the search_path may reach.
+       * Why the type or table may exist after all, so that the failure is possible, not certain: an
+       * earlier statement schema-gate could not analyse, or a same-named table the search_path may reach.
        * The event then never decides the verdict alone.
        */
       readonly uncertain?: string;
@@ -293,13 +293,23 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       via,
     });
 
+    /**
+     * Reports a missing type or table: a certain failure, or — after a statement schema-gate could
+     * not read that may have created it (later than any known drop of the name) — a possible one.
+     */
+    const reportMissing = (missing: Extract<SimulationEvent, { kind: 'missing-object' }>, key: string): void => {
+      const unseen = unseenTableChange && unseenTableChange.step > (removedAtStep.get(key) ?? -1) ? unseenTableChange : undefined;
+      if (unseen) events.push({ ...missing, uncertain: `a statement schema-gate could not analyse (revision ${unseen.revision}, ${unseen.file}:${unseen.line}) may have created it` });
+      else fail(missing);
+    };
+
     /** Checks that a column's type exists; returns the enum column to record, or undefined. */
     const resolveColumnType = (effect: Effect, column: ColumnType): EnumColumn | undefined => {
       const key = nameKey(column.enumType);
       if (schema.enums.has(key)) return { name: column.name, enumType: column.enumType, isArray: column.isArray };
       const removed = removedInRun.get(key);
       if (column.knownEnum || removed) {
-        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'enum', object: column.enumType, ...(removed ? { removedInRun: removed } : {}) });
+        reportMissing({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'enum', object: column.enumType, ...(removed ? { removedInRun: removed } : {}) }, key);
       }
       return undefined;
     };
@@ -312,7 +322,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       const entry = objectType === 'enum' ? schema.enums.get(key) : schema.tables.get(key);
       if (!entry && !guardCoversMissing(effect.guard)) {
         const removed = removedInRun.get(key);
-        fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: objectType === 'enum' ? '42704' : '42P01', objectType, object: name, ...(removed ? { removedInRun: removed } : {}) });
+        reportMissing({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: objectType === 'enum' ? '42704' : '42P01', objectType, object: name, ...(removed ? { removedInRun: removed } : {}) }, key);
       }
       return entry;
     }
@@ -337,13 +347,10 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       const removed = removedInRun.get(key);
       const missing = { ...here(effect), kind: 'missing-object', fails: true, sqlstate: effect.viaObject === 'index' ? '42704' : '42P01', objectType: 'table', object: effect.table, ...(removed ? { removedInRun: removed } : {}) } as const;
       const elsewhere = effect.unqualified ? [...schema.tables.values()].find((table) => table.name === effect.table.name) : undefined;
-      const unseen = unseenTableChange && unseenTableChange.step > (removedAtStep.get(key) ?? -1) ? unseenTableChange : undefined;
       if (elsewhere) {
         events.push({ ...missing, uncertain: `a table ${elsewhere.name} exists in schema ${elsewhere.schema}, which the search_path may reach` });
-      } else if (unseen) {
-        events.push({ ...missing, uncertain: `a statement schema-gate could not analyse (revision ${unseen.revision}, ${unseen.file}:${unseen.line}) may have created it` });
       } else {
-        fail(missing);
+        reportMissing(missing, key);
       }
     };
     const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => requireObject(effect, name, 'enum');
@@ -458,6 +465,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           for (const table of schema.tables.values()) table.enumColumns = table.enumColumns.filter((column) => nameKey(column.enumType) !== key);
           schema.enums.delete(key);
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
+          removedAtStep.set(key, step);
           return;
         }
         case 'rename-enum':
@@ -478,6 +486,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
             table.enumColumns = table.enumColumns.map((column) => (nameKey(column.enumType) === oldKey ? { ...column, enumType: target } : column));
           }
           removedInRun.set(oldKey, { revision: migration.revision, line: effect.location.line });
+          removedAtStep.set(oldKey, step);
           return;
         }
         case 'add-enum-value': {

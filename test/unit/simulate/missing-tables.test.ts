@@ -95,6 +95,22 @@ describe('a statement that needs a table (use-table)', () => {
     expect(check(start, [unseen, { kind: 'drop-table', name: name('t'), cascade: false, guard: NONE, location: at(6) }, useTable('t', 9)]).simulation.fails).toBe(true);
   });
 
+  it('the same holds for types and the older checks: the recreate-an-enum pattern with SQL built at run time', () => {
+    // RENAME ct TO ct_old (known), CREATE TYPE ct from an f-string (unknown), then ct is needed.
+    const start = createSchemaState([{ ...name('ct'), labels: ['a'] }], []);
+    const rename: Effect = { kind: 'rename-enum', name: name('ct'), newName: 'ct_old', guard: NONE, location: at(3) };
+    const unseen: Effect = { kind: 'unknown', reason: 'op.execute() runs SQL text schema-gate cannot evaluate', mayCreateTables: true, guard: NONE, location: at(4) };
+    const addValue: Effect = { kind: 'add-enum-value', name: name('ct'), label: 'c', ifNotExists: false, guard: NONE, location: at(9) };
+    const { simulation, findings } = check(start, [rename, unseen, addValue]);
+    expect(simulation.fails).toBe(false);
+    expect(findings).toEqual([expect.objectContaining({ severity: 'warning', message: expect.stringContaining('may have created it: if not, alembic upgrade fails with 42704') })]);
+    // Without the unknown statement, certain.
+    expect(check(start, [rename, addValue]).simulation.fails).toBe(true);
+    // A drop of the type after the unknown statement is certain again.
+    const drop: Effect = { kind: 'drop-enum', name: name('ct'), cascade: false, guard: NONE, location: at(6) };
+    expect(check(start, [unseen, drop, addValue]).simulation.fails).toBe(true);
+  });
+
   it('DROP INDEX through a table: the index survives a rename of its table, not a drop', () => {
     const start = createSchemaState([], [{ ...name('t'), enumColumns: [] }]);
     const dropIndex = useTable('t', 9, { operation: 'op.drop_index', viaObject: 'index' });

@@ -1930,7 +1930,9 @@ class UpgradeInterpreter {
       default:
         break;
     }
-    return opaque(`an expression with \`${operator}\` schema-gate cannot evaluate`);
+    // Say where, and why when a side is already unknown: the expression may sit lines above its use.
+    const unknownSide = a.kind === 'opaque' ? a : b.kind === 'opaque' ? b : undefined;
+    return opaque(unknownSide ? `\`${operator}\` on line ${line} over a value schema-gate cannot evaluate (${unknownSide.reason})` : `an expression with \`${operator}\` on line ${line} schema-gate cannot evaluate`);
   }
 
   /** `x in y`: known for literal containers, an existence test for `inspector.get_table_names()`. */

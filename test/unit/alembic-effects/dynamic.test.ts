@@ -161,3 +161,12 @@ def upgrade():
     expect(effects).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringContaining('app.models.Base.metadata.create_all') })]);
   });
 });
+
+describe('where an unknown value comes from', () => {
+  it('names the line of an expression it cannot evaluate, and why, when that line is not the statement\'s', () => {
+    const { effects } = analyze(
+      revision('def upgrade():\n    conn = op.get_bind()\n    labels = [r[0] for r in conn.execute(sa.text("SELECT 1"))] + ["b"]\n    op.execute(f"CREATE TYPE ct AS ENUM ({labels})")'),
+    );
+    expect(effects).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringMatching(/`\+` on line 10 over a value schema-gate cannot evaluate \(.+\)/), location: expect.objectContaining({ line: 11 }) })]);
+  });
+});

@@ -239,6 +239,18 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
         })
       : undefined;
   const simulation = pendingAnalysis?.simulation;
+  if (simulation && !catalog && !baseline) {
+    // Tables no revision ever creates: most often made by metadata.create_all() before the first revision.
+    const neverCreated = [
+      ...new Set(simulation.events.flatMap((event) => (event.kind === 'missing-object' && event.objectType === 'table' && !event.removedInRun && !event.uncertain && event.object ? [event.object.name] : []))),
+    ];
+    if (neverCreated.length > 0) {
+      const shown = neverCreated.slice(0, 3).join(', ') + (neverCreated.length > 3 ? ', …' : '');
+      notes.push(
+        `${countOf(neverCreated.length, 'table')} (${shown}) ${neverCreated.length === 1 ? 'is' : 'are'} used but created by no revision: if ${neverCreated.length === 1 ? 'it exists' : 'they exist'} before the first one (made by metadata.create_all()), pass --baseline with a manifest that lists ${neverCreated.length === 1 ? 'it' : 'them'}`,
+      );
+    }
+  }
   if (pendingAnalysis) {
     const { sqlalchemy } = pendingAnalysis;
     notes.push(

@@ -5,7 +5,7 @@ import type { ConnectionOptions } from '../catalog/connection.js';
 import type { VersionTableOptions } from '../catalog/introspect.js';
 import type { DatabaseReport } from '../check.js';
 import { InputError } from '../errors.js';
-import type { ManifestDocument } from '../manifest/load.js';
+import { loadManifest, type ManifestDocument } from '../manifest/load.js';
 import { openMigrations, type MigrationsLocation } from '../migrations/open.js';
 import { compareStates } from '../model/compare.js';
 import { EMPTY_SCHEMA_STATE, type SchemaState } from '../model/schema-state.js';
@@ -23,6 +23,11 @@ export interface InitOptions extends MigrationsLocation {
   readonly databaseUrl?: string;
   readonly connection?: ConnectionOptions;
   readonly versionTable?: VersionTableOptions;
+  /**
+   * Offline: a manifest of the schema the history starts from (tables `metadata.create_all()` made
+   * before the first revision) instead of an empty database; the pull-request job gets it too.
+   */
+  readonly baselineFile?: string;
   /** Where to write the manifest; default `schema-manifest.json` in `cwd`. */
   readonly manifestFile?: string;
   /** Overwrite an existing manifest. */
@@ -42,7 +47,7 @@ export interface InitOptions extends MigrationsLocation {
 /** Where the manifest's contents came from. */
 export type InitSource =
   | { readonly kind: 'database'; readonly database: DatabaseReport; readonly pendingRevisions: number }
-  | { readonly kind: 'migrations'; readonly heads: readonly string[]; readonly revisions: number };
+  | { readonly kind: 'migrations'; readonly heads: readonly string[]; readonly revisions: number; readonly baseline?: string };
 
 /** What `init` wrote and suggests. */
 export interface InitResult {
@@ -220,12 +225,13 @@ export async function initManifest(options: InitOptions): Promise<InitResult> {
     }
     source = { kind: 'database', database: await databaseReport(options.databaseUrl, catalog), pendingRevisions };
   } else {
-    const history = await simulateHistory(location!, EMPTY_SCHEMA_STATE, [], options, cwd, undefined);
+    const baseline = options.baselineFile !== undefined ? await loadManifest(resolve(cwd, options.baselineFile)) : undefined;
+    const history = await simulateHistory(location!, baseline?.expected ?? EMPTY_SCHEMA_STATE, [], options, cwd, undefined);
     if ('refusals' in history) throw new InputError(history.refusals.map((refusal) => `cannot simulate the history: ${refusal}`));
     state = history.state;
     findings = history.findings;
     notes.push(...history.notes);
-    source = { kind: 'migrations', heads: history.heads, revisions: history.revisions };
+    source = { kind: 'migrations', heads: history.heads, revisions: history.revisions, ...(options.baselineFile !== undefined ? { baseline: displayPath(options.baselineFile, cwd) } : {}) };
   }
 
   const unanalysable = findings.filter((finding) => finding.rule === 'unanalyzable-statement').length;
@@ -260,6 +266,7 @@ export async function initManifest(options: InitOptions): Promise<InitResult> {
     existingFiles,
     workflowFile,
     ...(preDeploy ? { railwayPreDeploy: preDeploy } : {}),
+    ...(options.baselineFile !== undefined ? { baseline: displayPath(options.baselineFile, cwd, root) } : {}),
   });
   if (!location) notes.push('no migration history (no alembic.ini here, no --alembic-ini or --migrations): the deploy command checks the live schema only, and there is no pull-request job');
 

@@ -47,6 +47,8 @@ export interface SnippetInput {
   readonly workflowFile: string;
   /** `deploy.preDeployCommand` of an existing railway.json, when it has one. */
   readonly railwayPreDeploy?: readonly string[];
+  /** The offline check's baseline manifest, relative to the repository root, when there is one. */
+  readonly baseline?: string;
 }
 
 /** A YAML scalar: plain when that cannot be misread, else double-quoted (JSON strings are valid YAML). */
@@ -157,6 +159,7 @@ function workflowSnippet(input: SnippetInput, history: HistoryFlag): InitSnippet
     `          manifest: ${yamlScalar(input.manifest.fromRoot)}`,
     `          ${historyInput}`,
     '          changed-since: origin/${{ github.base_ref }}',
+    ...(input.baseline !== undefined ? [`          args: --baseline ${yamlScalar(input.baseline)}`] : []),
     '',
   ].join('\n');
   const exists = input.existingFiles.has(input.workflowFile);

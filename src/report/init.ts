@@ -12,7 +12,7 @@ function describeSource(result: InitResult): string {
   if (source.kind === 'database') {
     return `from the database ${source.database.url}${source.pendingRevisions > 0 ? ` and ${plural(source.pendingRevisions, 'pending revision')}` : ''}`;
   }
-  return `from ${plural(source.revisions, 'revision')} of ${result.history ? `${result.history.path}` : 'the history'}, simulated from an empty database`;
+  return `from ${plural(source.revisions, 'revision')} of ${result.history ? `${result.history.path}` : 'the history'}, simulated from ${source.baseline !== undefined ? `the baseline ${source.baseline}` : 'an empty database'}`;
 }
 
 /**

@@ -69,6 +69,28 @@ describe('init offline, from the simulated history', () => {
     expect({ code, findings: report.findings, mode: report.mode }).toEqual({ code: 0, findings: [], mode: 'offline' });
   });
 
+  it('--baseline: a history that starts from tables made outside it; the pull-request job gets the flag, and check names it when it is missing', async () => {
+    const cwd = await freshDirectory();
+    await mkdir(join(cwd, '.git'));
+    await mkdir(join(cwd, 'versions'));
+    await writeFile(
+      join(cwd, 'versions', 'a1_flag.py'),
+      '"""flag"""\nfrom alembic import op\nimport sqlalchemy as sa\n\nrevision = "a1"\ndown_revision = None\n\n\ndef upgrade():\n    op.add_column("legacy", sa.Column("flag", sa.Boolean))\n    op.create_table("audit", sa.Column("id", sa.Integer))\n',
+    );
+    await writeFile(join(cwd, 'baseline.json'), JSON.stringify({ version: 1, tables: ['legacy'] }));
+    const init = await runCli(['init', '--offline', '--migrations', 'versions', '--baseline', 'baseline.json'], {}, cwd);
+    expect({ code: init.code, stderr: init.stderr }).toEqual({ code: 0, stderr: '' });
+    expect(JSON.parse(await readFile(join(cwd, 'schema-manifest.json'), 'utf8'))).toEqual({ version: 1, enums: {}, tables: ['audit', 'legacy'] });
+    expect(init.stdout).toContain('from 1 revision of versions, simulated from the baseline baseline.json');
+    expect(init.stdout).toContain('args: --baseline baseline.json');
+
+    const based = await checkJson(cwd, '--offline', '--manifest', 'schema-manifest.json', '--migrations', 'versions', '--baseline', 'baseline.json', '--strict');
+    expect({ code: based.code, findings: based.report.findings }).toEqual({ code: 0, findings: [] });
+    const empty = await runCli(['check', '--offline', '--manifest', 'schema-manifest.json', '--migrations', 'versions'], {}, cwd);
+    expect(empty.code).toBe(1);
+    expect(empty.stdout).toContain('note: 1 table (legacy) is used but created by no revision: if it exists before the first one (made by metadata.create_all()), pass --baseline with a manifest that lists it');
+  });
+
   it('finds alembic.ini in the working directory and names it, relative, in the snippets', async () => {
     const cwd = await freshDirectory();
     await cp(CLEAN, cwd, { recursive: true });

@@ -13,6 +13,10 @@ function builder(yargs: Argv) {
     .option('manifest', { type: 'string', default: 'schema-manifest.json', describe: 'The manifest to write' })
     .option('force', { type: 'boolean', default: false, describe: 'Overwrite the manifest if it exists' })
     .option('offline', { type: 'boolean', default: false, describe: 'Ignore --database-url and $DATABASE_URL; simulate the migration history' })
+    .option('baseline', {
+      type: 'string',
+      describe: 'Offline: a manifest of the schema the history starts from (tables metadata.create_all made before the first revision), instead of an empty database',
+    })
     .option('dry-run', { type: 'boolean', default: false, describe: 'Write nothing: print the manifest on stdout instead' })
     .option('schema', { type: 'string', array: true, default: [] as string[], describe: 'Only these schemas (repeatable); default all user schemas' })
     .option('sqlalchemy-version', { type: 'string', describe: "The project's SQLAlchemy version (default: its pin near the migrations; else 2.0)", group: 'Migrations:' })
@@ -41,6 +45,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         connection,
         versionTable,
         manifestFile: argv.manifest,
+        ...(argv.baseline !== undefined && argv.baseline !== '' ? { baselineFile: argv.baseline } : {}),
         force: argv.force,
         dryRun: argv['dry-run'],
         schemas: argv.schema,

@@ -1820,6 +1820,8 @@ class UpgradeInterpreter {
       case 'bind':
         if (name === 'dialect') return { kind: 'dialect' };
         if (name === 'engine' || name === 'connection' || name === 'bind') return { kind: 'bind' };
+        // Engine.name is its dialect's name (`bind.engine.name == "postgresql"`).
+        if (name === 'name') return { kind: 'str', value: 'postgresql', line: 0 };
         return { kind: 'bound-method', receiver, name };
       case 'migration-context':
         if (name === 'bind' || name === 'connection') return { kind: 'bind' };

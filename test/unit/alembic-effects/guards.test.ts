@@ -48,6 +48,17 @@ describe('guards written in Python', () => {
     expect(evaluationOf(secondLog)).toEqual(evaluationOf(second));
   });
 
+  it.each([
+    ['bind.dialect.name == "postgresql"'],
+    ['bind.engine.name == "postgresql"'],
+    ['op.get_context().dialect.name == "postgresql"'],
+    ['bind.engine.dialect.name != "sqlite"'],
+  ])('knows the dialect is PostgreSQL: `%s` runs its branch for certain', (condition) => {
+    const { effects } = analyze(revision(`def upgrade():\n    bind = op.get_bind()\n    if ${condition}:\n        op.execute("CREATE TYPE kind AS ENUM ('a')")`));
+    expect(effects).toEqual([expect.objectContaining({ kind: 'create-enum', guard: { kind: 'none' } })]);
+    expect(effects[0]).not.toHaveProperty('conditions');
+  });
+
   it('conditions it cannot evaluate are not guards: every branch is analysed and a note says so (the near-twin)', () => {
     const fixture = 'guard_opaque.py';
     const { effects } = analyzeFixture(fixture);

@@ -12,27 +12,22 @@ export interface SnapshotOptions {
   readonly versionTable?: VersionTableOptions;
 }
 
-/** The manifest of a live database, and the enums it could not write (a manifest needs labels). */
+/** The manifest of a live database. */
 export interface SnapshotResult {
   readonly manifest: ManifestDocument;
+  /**
+   * Always empty: a manifest lists an enum without labels as `[]`. (Before manifests accepted that,
+   * such enums were left out and named here; the field stays for callers that read it.)
+   */
   readonly skippedEmptyEnums: readonly string[];
 }
 
-/**
- * The manifest that describes a schema, limited to some schemas (all when `schemas` is empty). An
- * enum without labels cannot be written in a manifest: it is left out and named in `skippedEmptyEnums`.
- */
+/** The manifest that describes a schema, limited to some schemas (all when `schemas` is empty). */
 export function manifestOfState(state: SchemaState, schemas?: readonly string[]): SnapshotResult {
   const wanted = schemas && schemas.length > 0 ? new Set(schemas) : undefined;
   const inScope = (object: { schema: string }): boolean => !wanted || wanted.has(object.schema);
-  const enums = [...state.enums.values()].filter(inScope);
-  const written = createSchemaState(
-    enums.filter((enumType) => enumType.labels.length > 0),
-    [...state.tables.values()].filter(inScope),
-  );
-  const manifest = manifestFromState(written);
-  const skippedEmptyEnums = enums.filter((enumType) => enumType.labels.length === 0).map((enumType) => `${enumType.schema}.${enumType.name}`);
-  return { manifest, skippedEmptyEnums };
+  const written = createSchemaState([...state.enums.values()].filter(inScope), [...state.tables.values()].filter(inScope));
+  return { manifest: manifestFromState(written), skippedEmptyEnums: [] };
 }
 
 /** Reads a live database and writes the manifest that describes it. */

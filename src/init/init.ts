@@ -239,8 +239,7 @@ export async function initManifest(options: InitOptions): Promise<InitResult> {
     const [count, what] = unanalysable === 1 ? ['1 statement', 'what it does'] : [`${unanalysable} statements`, 'what they do'];
     notes.push(`${count} could not be analysed (listed below): ${what} to the schema is not in the manifest; add it by hand if it matters`);
   }
-  const { manifest, skippedEmptyEnums } = manifestOfState(state, options.schemas);
-  for (const name of skippedEmptyEnums) notes.push(`enum ${name} has no labels; a manifest cannot list it, so it was left out`);
+  const { manifest } = manifestOfState(state, options.schemas);
   const text = manifestText(manifest);
 
   if (!options.dryRun) {

@@ -62,8 +62,6 @@ function describeSchemaError(error: ErrorObject, document: unknown): string {
       return `${pointer}: missing required property "${String(error.params['missingProperty'])}"`;
     case 'const':
       return `${pointer}: must be ${JSON.stringify(error.params['allowedValue'])}`;
-    case 'minItems':
-      return `${pointer}: must not be empty (an enum needs at least one label)`;
     case 'uniqueItems': {
       const items = valueAt(document, error.instancePath) as unknown[] | undefined;
       const [first, second] = [Number(error.params['j']), Number(error.params['i'])].sort((a, b) => a - b);

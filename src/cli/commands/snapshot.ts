@@ -26,9 +26,6 @@ export const snapshotCommand: CommandModule<object, SnapshotArgs> = {
       const databaseUrl = resolveDatabaseUrl(argv['database-url']);
       if (!databaseUrl) throw new InputError('snapshot needs a database: pass --database-url or set DATABASE_URL');
       const result = await snapshot({ databaseUrl, schemas: argv.schema, connection, versionTable });
-      for (const name of result.skippedEmptyEnums) {
-        process.stderr.write(`schema-gate: warning: enum ${name} has no labels; a manifest cannot list it, so it was left out\n`);
-      }
       const text = `${JSON.stringify(result.manifest, null, 2)}\n`;
       if (argv.out) {
         try {

@@ -38,7 +38,7 @@ export interface ColumnType {
 }
 
 /** How the object a Python guard looks up is found. */
-export type ExistenceSource = 'inspector' | 'has_table' | 'has_type';
+export type ExistenceSource = 'inspector' | 'has_table' | 'has_type' | 'catalog-query';
 
 /**
  * A condition under which a statement runs at all, when it is not a guard of the statement's own

@@ -30,7 +30,7 @@ export function describeGuard(guard: Guard): string {
     case 'exception-handler':
       return `EXCEPTION WHEN ${guard.conditions.join(' OR ')}`;
     case 'existence-check':
-      return `an existence check (${guard.source}${guard.schemaAware ? '' : ', in any schema'})`;
+      return `an existence check (${guard.source === 'catalog-query' ? 'a catalog query read in Python' : guard.source}${guard.schemaAware ? '' : ', in any schema'})`;
   }
 }
 

@@ -14,6 +14,9 @@ export default defineRule({
       .map((event) => ({
         ...eventLocation(event),
         message: `revision ${event.revision} creates type ${objectName(event.object)} behind ${describeGuard(event.guard)}, which also matches a type of that name in schema ${event.satisfiedBySchema}: the create is skipped and ${objectName(event.object)} is never created`,
-        hint: `the guard ignores the schema: test typnamespace too, e.g. IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = '${event.object?.name ?? ''}' AND typnamespace = '${event.object?.schema ?? 'public'}'::regnamespace)`,
+        hint:
+          event.guard.kind === 'existence-check' && event.guard.source === 'catalog-query'
+            ? `the query ignores the schema: add AND typnamespace = '${event.object?.schema ?? 'public'}'::regnamespace to it, or test with bind.dialect.has_type(bind, '${event.object?.name ?? ''}', schema='${event.object?.schema ?? 'public'}')`
+            : `the guard ignores the schema: test typnamespace too, e.g. IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = '${event.object?.name ?? ''}' AND typnamespace = '${event.object?.schema ?? 'public'}'::regnamespace)`,
       })),
 });

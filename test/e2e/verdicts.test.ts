@@ -187,6 +187,18 @@ const SITUATIONS: readonly Situation[] = [
     rules: ['unreadable-revision-file'],
   },
   {
+    name: 'python-pg-type-guard-other-schema',
+    title: 'a pg_type query run from Python guards CREATE TYPE, and a same-named type in another schema satisfies it: the type is never created',
+    alembic: { outcome: 'fails', error: 'type "orderstatus" does not exist' },
+    rules: ['guard-ignores-schema', 'object-does-not-exist'],
+  },
+  {
+    name: 'python-pg-type-guard-schema-aware',
+    title: 'the same query limited to its schema: the type is created',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
     name: 'add-value-existing-label',
     title: 'ADD VALUE of a label that was already added by hand',
     alembic: { outcome: 'fails', error: 'enum label "google_ads" already exists' },

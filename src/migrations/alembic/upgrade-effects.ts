@@ -20,6 +20,7 @@ import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
 import { LineIndex } from '../../line-index.js';
 import type { BindParameterStyle } from '../sql/bind-parameters.js';
+import type { CatalogQuery } from '../sql/lookups.js';
 
 type Tree = ReturnType<typeof parser.parse>;
 type SyntaxNode = Tree['topNode'];
@@ -38,6 +39,12 @@ export type SqlEffectsAnalyser = (sql: string, origin: SourceLocation, options: 
 /** How to analyse one revision file. */
 export interface UpgradeEffectsOptions {
   readonly sqlEffects: SqlEffectsAnalyser;
+  /**
+   * Recognises a catalog lookup in SQL that Python runs and reads, so that `if not
+   * bind.execute(text("SELECT 1 FROM pg_type WHERE …")).scalar():` is a guard like `has_type`.
+   * Without it such conditions stay unknown.
+   */
+  readonly sqlCatalogQuery?: (sql: string) => CatalogQuery | undefined;
   /**
    * The SQLAlchemy version the project runs (e.g. `1.4.46`, `2.0`). When absent or unreadable the
    * analysis assumes {@link DEFAULT_SQLALCHEMY_VERSION} and says so in its result.
@@ -297,7 +304,7 @@ type Value =
   /** What a SQLAlchemy constructor this analysis does not model returns (`sa.String(50)`, `sa.MetaData()`). */
   | { readonly kind: 'sqlalchemy-object'; readonly path: string }
   /** What `connection.execute(...)` returns: reading it runs no further SQL. */
-  | { readonly kind: 'result' }
+  | { readonly kind: 'result'; readonly query?: CatalogQuery }
   /** `enum.auto()` in an enum class body. */
   | { readonly kind: 'auto' }
   /** Something the analysis does not follow, and why. */
@@ -2404,7 +2411,7 @@ class UpgradeInterpreter {
       case 'path':
         return this.callPath({ ...receiver, path: `${receiver.path}.${name}`, attributes: receiver.attributes + 1 }, args, node, frame);
       case 'result':
-        return opaque(`a query result`);
+        return this.resultMethod(receiver, name);
       case 'sqlalchemy-object':
         // Table(...).create(bind), MetaData().create_all(bind): DDL schema-gate does not model.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
@@ -2424,6 +2431,31 @@ class UpgradeInterpreter {
       default:
         return opaque(`the result of .${name}()`);
     }
+  }
+
+  /**
+   * Reading what a query returned. For a catalog lookup the first value or row is a test of the
+   * object (`.scalar()`, `.fetchone()`, `.first()` …); anything else is data schema-gate cannot know.
+   */
+  private resultMethod(receiver: Extract<Value, { kind: 'result' }>, name: string): Value {
+    const query = receiver.query;
+    const trueWhen = !query
+      ? undefined
+      : ['scalar', 'scalar_one_or_none'].includes(name)
+        ? query.firstValueTrueWhen
+        : ['fetchone', 'first', 'one_or_none'].includes(name)
+          ? query.firstRowTrueWhen
+          : undefined;
+    const { lookup } = query ?? {};
+    if (!trueWhen || !lookup || (lookup.object !== 'type' && lookup.object !== 'table') || lookup.name === undefined) return opaque('a query result');
+    const test: ExistenceTest = {
+      objectType: lookup.object,
+      name: { schema: lookup.schema ?? DEFAULT_SCHEMA, name: lookup.name },
+      whenExists: trueWhen === 'exists',
+      source: 'catalog-query',
+      schemaAware: lookup.schemaAware,
+    };
+    return { kind: 'condition', tests: [test] };
   }
 
   private stringMethod(receiver: StrValue, name: string, args: Arguments): Value {
@@ -2664,7 +2696,10 @@ class UpgradeInterpreter {
       return opaque(`the result of ${call}()`);
     }
     for (const effect of produced) this.emit(effect, frame);
-    return { kind: 'result' };
+    // A catalog lookup whose answer the migration reads: a test of the object, as has_type() is.
+    // (A text with bind parameters is not recognised: the parser refuses the marks.)
+    const query = this.options.sqlCatalogQuery?.(sql.value);
+    return query ? { kind: 'result', query } : { kind: 'result' };
   }
 
   private bindMethod(bind: Extract<Value, { kind: 'bind' }>, name: string, args: Arguments, node: SyntaxNode, frame: Frame): Value {
@@ -2689,7 +2724,8 @@ class UpgradeInterpreter {
         }
         // A string runs through text() on a Session; on a Connection it goes to the driver as written.
         const path = bind.session ? 'text' : parameters ? 'driver' : 'driver-without-parameters';
-        return this.executeSql(statement, line, frame, `connection.${name}`, path, parameters);
+        const result = this.executeSql(statement, line, frame, `connection.${name}`, path, parameters);
+        return name === 'scalar' && result.kind === 'result' ? this.resultMethod(result, 'scalar') : result;
       }
       case 'begin_nested':
         return { kind: 'savepoint' };

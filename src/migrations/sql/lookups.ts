@@ -236,3 +236,39 @@ function selectLookup(subselect: Node | undefined, defaultSchema: string): Catal
   }
   return undefined;
 }
+
+/**
+ * What Python learns from a catalog query it runs and reads (`bind.execute(text(…)).scalar()`, or
+ * `.fetchone()`), when the query is a lookup: whether its first value, and whether its first row,
+ * is truthy when the object exists or when it is missing. Undefined where the answer does not
+ * follow the lookup (a first row that always comes back, as for `SELECT count(*) FROM …`).
+ */
+export interface CatalogQuery {
+  readonly lookup: CatalogLookup;
+  readonly firstValueTrueWhen?: 'exists' | 'missing';
+  readonly firstRowTrueWhen?: 'exists' | 'missing';
+}
+
+/**
+ * Recognises a query that looks an object up in the catalog. Understood forms: `SELECT <condition>`
+ * where the condition is one {@link recogniseCondition} understands (`SELECT EXISTS (…)`,
+ * `SELECT to_regtype('x') IS NOT NULL`); `SELECT <column or constant> FROM <catalog> WHERE …`,
+ * one row when the object exists; `SELECT count(*) FROM <catalog> WHERE …`.
+ */
+export function recogniseCatalogQuery(select: Node | undefined, defaultSchema: string): CatalogQuery | undefined {
+  if (!select || !('SelectStmt' in select)) return undefined;
+  const { targetList, fromClause } = select.SelectStmt;
+  const target = targetList?.length === 1 && targetList[0] && 'ResTarget' in targetList[0] ? targetList[0].ResTarget.val : undefined;
+  if (!target) return undefined;
+  if (!fromClause || fromClause.length === 0) {
+    const condition = recogniseCondition(target, defaultSchema);
+    return condition && { lookup: condition.lookup, firstValueTrueWhen: condition.trueWhen };
+  }
+  const lookup = selectLookup(select, defaultSchema);
+  if (!lookup) return undefined;
+  if ('FuncCall' in target && operatorName(target.FuncCall.funcname) === 'count') return { lookup, firstValueTrueWhen: 'exists' };
+  // A row per object found; its first value is that column or constant, truthy unless it is 0, '' or NULL.
+  const truthyConstant = 'A_Const' in target && !target.A_Const.isnull && ((target.A_Const.ival?.ival ?? 0) !== 0 || (target.A_Const.sval?.sval ?? '') !== '');
+  const truthyValue = ('ColumnRef' in target && !('A_Star' in (target.ColumnRef.fields?.[0] ?? {}))) || truthyConstant;
+  return { lookup, firstRowTrueWhen: 'exists', ...(truthyValue ? { firstValueTrueWhen: 'exists' as const } : {}) };
+}

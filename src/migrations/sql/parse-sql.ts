@@ -20,7 +20,7 @@
  */
 import { NO_GUARD, type Effect, type Guard } from '../../model/effect.js';
 import { DEFAULT_SCHEMA } from '../../model/names.js';
-import type { CatalogLookup } from './lookups.js';
+import { recogniseCatalogQuery, type CatalogLookup, type CatalogQuery } from './lookups.js';
 import { replaceBindParameters, type BindParameterStyle, type Placeholder } from './bind-parameters.js';
 import { parseSql, stringConstantRanges } from './parser.js';
 import { walkDoBlock, type Enclosure, type PlpgsqlHost } from './plpgsql.js';
@@ -96,6 +96,17 @@ export function sqlEffects(sql: string, origin: SqlOrigin, options: SqlEffectsOp
   translation.noteBindsInStrings();
   translation.translateText(rewritten.text, 0, 0);
   return translation.effects;
+}
+
+/**
+ * A catalog lookup that Python runs and reads (`bind.execute(text("SELECT 1 FROM pg_type WHERE
+ * typname = 'x'")).scalar()`), or undefined for any other text (several statements, bind
+ * parameters, anything but a recognised lookup). Requires `await loadSqlParser()` first.
+ */
+export function sqlCatalogQuery(sql: string, defaultSchema: string = DEFAULT_SCHEMA): CatalogQuery | undefined {
+  const parsed = parseSql(sql);
+  if (!parsed.ok || parsed.statements.length !== 1) return undefined;
+  return recogniseCatalogQuery(parsed.statements[0]!.stmt, defaultSchema);
 }
 
 /** The indexes just after each newline of a text. */

@@ -2210,7 +2210,7 @@ class UpgradeInterpreter {
       if (name?.kind !== 'str') return opaque('a table whose name schema-gate cannot evaluate');
       return {
         kind: 'table',
-        name: { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value },
+        name: { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) },
         unqualified: schema?.kind !== 'str',
         columns: args.positional.filter((item): item is ColumnValue => item.kind === 'column'),
       };
@@ -2619,7 +2619,7 @@ class UpgradeInterpreter {
   private usedTable(name: Value | undefined, schema: Value | undefined): { table: QualifiedName; unqualified: boolean } | undefined {
     if (name?.kind !== 'str') return undefined;
     if (schema !== undefined && schema.kind !== 'str' && schema.kind !== 'none') return undefined;
-    return { table: { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value }, unqualified: schema?.kind !== 'str' };
+    return { table: { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) }, unqualified: schema?.kind !== 'str' };
   }
 
   /** An operation that needs an existing table (an index, a constraint, rows): a `use-table` effect. */
@@ -2661,7 +2661,7 @@ class UpgradeInterpreter {
       this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame, TABLE_MAKERS.has(call));
       return undefined;
     }
-    return { schema: schema?.kind === 'str' ? schema.value : DEFAULT_SCHEMA, name: name.value };
+    return { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) };
   }
 
   /**
@@ -2912,7 +2912,7 @@ class UpgradeInterpreter {
         this.unknown(enumType.line, `the column ${table.name}.${columnName ?? '?'} is an Enum whose name or schema schema-gate cannot evaluate: ${why}`, frame);
         continue;
       }
-      const enumName: QualifiedName = { schema, name: enumType.name };
+      const enumName: QualifiedName = { schema, name: identifier(enumType.name) };
       const createsType = this.createsTypeWithTable(enumType, frame);
       let knownEnum = true;
       if (createsType) {
@@ -2996,7 +2996,7 @@ class UpgradeInterpreter {
       this.unknown(line, `${call}() with an Enum column whose name, type name or schema schema-gate cannot evaluate`, frame);
       return 'invalid';
     }
-    return { name: columnName, enumType: { schema, name: enumType.name }, isArray, knownEnum: true };
+    return { name: columnName, enumType: { schema, name: identifier(enumType.name) }, isArray, knownEnum: true };
   }
 
   private addColumn(table: QualifiedName, column: Value | undefined, ifNotExists: boolean, line: number, frame: Frame, call: string): void {
@@ -3116,7 +3116,7 @@ class UpgradeInterpreter {
       this.unknown(line, `Enum.${method}() of a type whose name or schema schema-gate cannot evaluate`, frame);
       return NONE;
     }
-    const name: QualifiedName = { schema, name: enumType.name };
+    const name: QualifiedName = { schema, name: identifier(enumType.name) };
     const guard: Guard = checkfirst ? { kind: 'checkfirst' } : NO_GUARD;
     if (enumType.aliasesDependOnVersion) this.noteVersion(enumType.line, 'enum-class-aliases', '2.0', this.sqlalchemyAtLeast(2, 0), frame);
     if (method === 'drop') {
@@ -3146,7 +3146,7 @@ class UpgradeInterpreter {
       const columnName = this.columnName(column);
       if (!found || !found.enumType.native || columnName === undefined || typeof found.enumType.name !== 'string') continue;
       const schema = this.enumSchema(found.enumType, table.name);
-      if (typeof schema === 'string') enumColumns.set(columnName, { schema, name: found.enumType.name });
+      if (typeof schema === 'string') enumColumns.set(columnName, { schema, name: identifier(found.enumType.name) });
     }
     if (enumColumns.size === 0) return;
     const items = rows ? this.iterate(rows) : { reason: 'no rows' };
@@ -3273,6 +3273,22 @@ function projectImport(value: Value | undefined): string | undefined {
 /** A name bound by an import; `binding` is the imported name, or `module` for `import a.b`. */
 function importedPath(path: string, binding: string): Value {
   return { kind: 'path', path, binding, attributes: 0 };
+}
+
+/** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1), never splitting a character. */
+const MAX_IDENTIFIER_BYTES = 63;
+
+/** A name from Python as PostgreSQL stores it: truncated to 63 bytes, as its scanner truncates SQL identifiers. */
+function identifier(name: string): string {
+  if (name.length * 3 <= MAX_IDENTIFIER_BYTES || Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
+  let bytes = 0;
+  let end = 0;
+  for (const character of name) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > MAX_IDENTIFIER_BYTES) break;
+    end += character.length;
+  }
+  return name.slice(0, end);
 }
 
 /** Arguments that cannot carry the connection or code into a constructor: data and types. */

@@ -89,6 +89,13 @@ def upgrade():
   });
 });
 
+describe('long names', () => {
+  it('keeps the first 63 bytes of a type or table name, as PostgreSQL does, never splitting a character', () => {
+    const { effects } = analyze(revision(`def upgrade():\n    op.create_table("${'t'.repeat(70)}", sa.Column("c", sa.Enum("a", name="${'é'.repeat(40)}")))`));
+    expect(summary(effects)).toEqual([`create-enum ${'é'.repeat(31)}`, `create-table ${'t'.repeat(63)}`]);
+  });
+});
+
 describe('labels from a Python enum class', () => {
   it('uses the member NAMES and the lower-cased class name, without aliases (SQLAlchemy 2.0)', () => {
     const analysis = analyzeFixture('enum_class_labels.py');

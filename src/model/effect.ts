@@ -201,6 +201,12 @@ export type Effect =
        * same doubt for every column of that type, so it is reported once.
        */
       readonly importedType?: string;
+      /**
+       * The statement reads or writes rows only (a SQLAlchemy Core select or update schema-gate cannot
+       * read): it changes no schema, and matters only if it may use a label added earlier in the same
+       * transaction (55P04).
+       */
+      readonly dataOnly?: boolean;
     });
 
 export type EffectKind = Effect['kind'];

@@ -771,9 +771,17 @@ class UpgradeInterpreter {
    * `mayCreateTables`: the statement may create, rename or move tables unseen (see the Effect);
    * `importedType`: the project's column type the note is about (reported once per type).
    */
-  private unknown(line: number, reason: string, frame: Frame, mayCreateTables = false, importedType?: string): void {
+  private unknown(line: number, reason: string, frame: Frame, about: { mayCreateTables?: boolean; importedType?: string; dataOnly?: boolean } = {}): void {
     this.emit(
-      { kind: 'unknown', reason, guard: NO_GUARD, location: this.location(line), ...(mayCreateTables ? { mayCreateTables: true } : {}), ...(importedType !== undefined ? { importedType } : {}) },
+      {
+        kind: 'unknown',
+        reason,
+        guard: NO_GUARD,
+        location: this.location(line),
+        ...(about.mayCreateTables ? { mayCreateTables: true } : {}),
+        ...(about.importedType !== undefined ? { importedType: about.importedType } : {}),
+        ...(about.dataOnly ? { dataOnly: true } : {}),
+      },
       frame,
     );
   }
@@ -2181,7 +2189,7 @@ class UpgradeInterpreter {
         return opaque(`a member of \`${callee.name}\``);
       case 'opaque':
         // A function schema-gate cannot see (`globals()[name]()`, a callback): it may do anything.
-        this.unknown(line, `calls \`${this.text(calleeNode).slice(0, 80)}\`, which schema-gate cannot follow (${callee.reason})`, frame, mayRunDdl(node, args));
+        this.unknown(line, `calls \`${this.text(calleeNode).slice(0, 80)}\`, which schema-gate cannot follow (${callee.reason})`, frame, { mayCreateTables: mayRunDdl(node, args) });
         return opaque(`the result of \`${this.text(calleeNode).slice(0, 80)}\``);
       default:
         return opaque(`the result of \`${this.text(calleeNode).slice(0, 80)}\``);
@@ -2236,7 +2244,7 @@ class UpgradeInterpreter {
       // worth a note only when it may run SQL.
       const method = path.slice(path.lastIndexOf('.') + 1);
       if (DATABASE_METHODS.has(method) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-        this.unknown(line, `calls \`${path}()\`, defined outside this file; it may run SQL schema-gate cannot see`, frame, true);
+        this.unknown(line, `calls \`${path}()\`, defined outside this file; it may run SQL schema-gate cannot see`, frame, { mayCreateTables: true });
       }
       return opaque(`the result of \`${path}\``);
     }
@@ -2257,7 +2265,7 @@ class UpgradeInterpreter {
     const dot = path.lastIndexOf('.');
     const name = dot >= 0 ? path.slice(dot + 1) : path;
     const module = dot >= 0 ? path.slice(0, dot) : '';
-    this.unknown(this.lineOf(node), `calls an imported helper \`${name}\`${module ? ` (from \`${module}\`)` : ''} that schema-gate cannot see`, frame, mayRunDdl(node, args));
+    this.unknown(this.lineOf(node), `calls an imported helper \`${name}\`${module ? ` (from \`${module}\`)` : ''} that schema-gate cannot see`, frame, { mayCreateTables: mayRunDdl(node, args) });
     return { kind: 'opaque', reason: `the result of \`${path}\`` };
   }
 
@@ -2415,18 +2423,18 @@ class UpgradeInterpreter {
       case 'sqlalchemy-object':
         // Table(...).create(bind), MetaData().create_all(bind): DDL schema-gate does not model.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-          this.unknown(line, `calls \`.${name}()\` on a \`${receiver.path}\` object, which runs SQL schema-gate does not model`, frame, true);
+          this.unknown(line, `calls \`.${name}()\` on a \`${receiver.path}\` object, which runs SQL schema-gate does not model`, frame, { mayCreateTables: true });
         }
         return { kind: 'sqlalchemy-object', path: `${receiver.path}().${name}` };
       case 'opaque':
         // A method of something unknown: worth a note only if it may run SQL.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
-          this.unknown(line, `calls \`.${name}()\` on something schema-gate cannot follow (${receiver.reason}); it may run SQL`, frame, true);
+          this.unknown(line, `calls \`.${name}()\` on something schema-gate cannot follow (${receiver.reason}); it may run SQL`, frame, { mayCreateTables: true });
         }
         return opaque(`the result of .${name}() on ${receiver.reason}`);
       case 'table':
         if (name === 'create' && this.tableCreate(receiver, args, line, frame)) return NONE;
-        if (DATABASE_METHODS.has(name)) this.unknown(line, `calls \`.${name}()\` on the table ${receiver.name.name}, which schema-gate does not model`, frame, true);
+        if (DATABASE_METHODS.has(name)) this.unknown(line, `calls \`.${name}()\` on the table ${receiver.name.name}, which schema-gate does not model`, frame, { mayCreateTables: true });
         return opaque(`the result of table.${name}()`);
       default:
         return opaque(`the result of .${name}()`);
@@ -2515,7 +2523,7 @@ class UpgradeInterpreter {
     const line = this.lineOf(node);
     const positional = (index: number, keyword: string): Value | undefined => args.keywords.get(keyword) ?? args.positional[index];
     if (args.unexpanded && name !== 'get_bind' && name !== 'get_context') {
-      this.unknown(line, `op.${name}() is called with ${args.unexpanded}`, frame, true);
+      this.unknown(line, `op.${name}() is called with ${args.unexpanded}`, frame, { mayCreateTables: true });
       return opaque(`the result of op.${name}()`);
     }
     switch (name) {
@@ -2542,7 +2550,7 @@ class UpgradeInterpreter {
         const newName = positional(1, 'new_table_name');
         if (!table) return NONE;
         if (newName?.kind !== 'str') {
-          this.unknown(line, `op.rename_table() to a name schema-gate cannot evaluate${newName?.kind === 'opaque' ? `: ${newName.reason}` : ''}`, frame, true);
+          this.unknown(line, `op.rename_table() to a name schema-gate cannot evaluate${newName?.kind === 'opaque' ? `: ${newName.reason}` : ''}`, frame, { mayCreateTables: true });
           return NONE;
         }
         this.emit({ kind: 'rename-table', name: table, newName: newName.value, guard: NO_GUARD, location: this.location(line) }, frame);
@@ -2607,7 +2615,7 @@ class UpgradeInterpreter {
         return NONE;
       }
       default:
-        this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame, true);
+        this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame, { mayCreateTables: true });
         return opaque(`the result of op.${name}()`);
     }
   }
@@ -2654,11 +2662,11 @@ class UpgradeInterpreter {
 
   private tableName(name: Value | undefined, schema: Value | undefined, line: number, call: string, frame: Frame): QualifiedName | undefined {
     if (name?.kind !== 'str') {
-      this.unknown(line, `${call}() on a table whose name schema-gate cannot evaluate${name?.kind === 'opaque' ? `: ${name.reason}` : ''}`, frame, TABLE_MAKERS.has(call));
+      this.unknown(line, `${call}() on a table whose name schema-gate cannot evaluate${name?.kind === 'opaque' ? `: ${name.reason}` : ''}`, frame, { mayCreateTables: TABLE_MAKERS.has(call) });
       return undefined;
     }
     if (schema !== undefined && schema.kind !== 'str' && schema.kind !== 'none') {
-      this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame, TABLE_MAKERS.has(call));
+      this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame, { mayCreateTables: TABLE_MAKERS.has(call) });
       return undefined;
     }
     return { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) };
@@ -2672,6 +2680,9 @@ class UpgradeInterpreter {
   private executeSql(statement: Value | undefined, line: number, frame: Frame, call: string, stringPath: 'text' | 'driver' | 'driver-without-parameters' = 'text', parameters = false): Value {
     const sql = statement?.kind === 'sql-text' ? statement.sql : statement;
     if (sql?.kind !== 'str') {
+      // Rows read or written through SQLAlchemy Core (sa.select/insert/update/delete, table.update()):
+      // data, never a change of the schema.
+      const rows = sql !== undefined && (isRowStatement(sql) || isCoreDataStatement(sql));
       const reason =
         sql === undefined
           ? `${call}() without SQL`
@@ -2679,8 +2690,8 @@ class UpgradeInterpreter {
             ? isRowStatement(sql)
               ? `${call}() runs a SQLAlchemy expression (${sql.reason}), not SQL text`
               : `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
-            : `${call}() runs a SQLAlchemy expression (${sql.kind}), not SQL text`;
-      this.unknown(line, reason, frame, sql !== undefined && !isRowStatement(sql));
+            : `${call}() runs a SQLAlchemy expression (${sql.kind === 'sqlalchemy-object' ? `\`${sql.path.replace(/^sqlalchemy\./, 'sa.')}\`` : sql.kind}), not SQL text`;
+      this.unknown(line, reason, frame, rows ? { dataOnly: true } : { mayCreateTables: sql !== undefined });
       return opaque(`the result of ${call}()`);
     }
     if (frame.quiet) return opaque(`the result of ${call}()`);
@@ -2692,7 +2703,7 @@ class UpgradeInterpreter {
       const withoutBindValues = bindParameters === 'sqlalchemy-text' && !parameters && !(statement?.kind === 'sql-text' && statement.bound);
       produced = this.options.sqlEffects(sql.value, this.location(sql.line || line), { bindParameters, ...(withoutBindValues ? { withoutBindValues } : {}) });
     } catch (error) {
-      this.unknown(line, `the SQL of ${call}() could not be analysed: ${error instanceof Error ? error.message : String(error)}`, frame, true);
+      this.unknown(line, `the SQL of ${call}() could not be analysed: ${error instanceof Error ? error.message : String(error)}`, frame, { mayCreateTables: true });
       return opaque(`the result of ${call}()`);
     }
     for (const effect of produced) this.emit(effect, frame);
@@ -2895,7 +2906,7 @@ class UpgradeInterpreter {
       const columnName = this.columnName(column);
       const importedType = projectImport(column.type);
       if (importedType !== undefined) {
-        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame, false, importedType);
+        this.unknown(column.line, `the column ${table.name}.${columnName ?? '?'} has the type \`${importedType}\`, defined outside this file; if it is an Enum, create_table creates it too`, frame, { importedType });
         continue;
       }
       const found = this.columnEnum(column.type);
@@ -3328,6 +3339,16 @@ function mayRunDdl(node: SyntaxNode, args: Arguments): boolean {
 }
 
 /** SQL built from a table's `select()`/`insert()`/`update()`/`delete()`: rows, never DDL. */
+/** The SQLAlchemy Core constructs that read or write rows only. */
+const CORE_DATA_STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'exists', 'union', 'union_all', 'values']);
+
+/** `sa.select(...)`, `sa.update(t).where(...).values(...)`: a Core statement that reads or writes rows. */
+function isCoreDataStatement(sql: Value): boolean {
+  if (sql.kind !== 'sqlalchemy-object') return false;
+  const construct = sql.path.split('(')[0]!.split('.').pop()!;
+  return CORE_DATA_STATEMENTS.has(construct);
+}
+
 function isRowStatement(sql: Value): boolean {
   return sql.kind === 'opaque' && /the result of table\.(select|insert|update|delete)\(\)$/.test(sql.reason);
 }

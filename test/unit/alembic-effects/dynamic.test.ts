@@ -170,3 +170,17 @@ describe('where an unknown value comes from', () => {
     expect(effects).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringMatching(/`\+` on line 10 over a value schema-gate cannot evaluate \(.+\)/), location: expect.objectContaining({ line: 11 }) })]);
   });
 });
+
+describe('rows read or written through SQLAlchemy Core', () => {
+  it('are data, never a schema change: marked so, and named as written', () => {
+    const { effects } = analyze(
+      revision("def upgrade():\n    conn = op.get_bind()\n    t = sa.table('orders', sa.column('status'))\n    conn.execute(sa.update(t).where(t.c.status == 'new').values(status='paid'))\n    conn.execute(sa.select(t.c.status))"),
+    );
+    const unknowns = effects.filter((effect) => effect.kind === 'unknown');
+    expect(unknowns).toHaveLength(2);
+    for (const effect of unknowns) expect(effect).toMatchObject({ dataOnly: true });
+    expect(unknowns.every((effect) => effect.kind === 'unknown' && effect.mayCreateTables === undefined)).toBe(true);
+    expect(unknowns[1]).toMatchObject({ reason: expect.stringContaining('`sa.select`') });
+  });
+});
+

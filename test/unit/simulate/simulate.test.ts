@@ -334,3 +334,17 @@ describe('conditions on the database', () => {
     expect([...result.finalState.tables.values()].map((table) => table.name)).toEqual(['users']);
   });
 });
+
+describe('statements that only read or write rows, unread', () => {
+  const rows: Effect = { kind: 'unknown', reason: 'connection.execute() runs a SQLAlchemy expression (`sa.update().values`), not SQL text', dataOnly: true, guard: NONE, location: at(7) };
+
+  it('are nothing to report when no label was added in the transaction', () => {
+    expect(simulate(live({ p: ['a'] }), [migration('a1', [rows])]).events).toEqual([]);
+  });
+
+  it('may meet 55P04 after an ADD VALUE in the same transaction, and say so', () => {
+    const result = simulate(live({ p: ['a'] }), [migration('a1', [addValue('p', 'b'), rows])]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringContaining('if it uses the new label, alembic upgrade fails with 55P04') })]);
+  });
+});
+

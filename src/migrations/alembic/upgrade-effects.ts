@@ -556,13 +556,18 @@ const PYTHON_ENUM_BASES = new Set(['enum.Enum', 'enum.IntEnum', 'enum.StrEnum', 
 /** Operations that may create a table: an unknown name or schema hides a table the simulation then misses. */
 const TABLE_MAKERS = new Set(['op.create_table', 'op.rename_table']);
 
-/** Standard-library modules whose functions never touch the database. */
+/**
+ * Modules whose functions never touch the database: the pure standard library, and widespread
+ * libraries for logging, dates, slugs, ids and serialisation that migrations call.
+ */
 const HARMLESS_MODULES = new Set([
   '__future__', 'abc', 'ast', 'base64', 'binascii', 'bisect', 'calendar', 'collections', 'copy', 'csv', 'dataclasses',
   'datetime', 'decimal', 'difflib', 'enum', 'fnmatch', 'fractions', 'functools', 'glob', 'hashlib', 'heapq', 'hmac', 'html',
   'io', 'ipaddress', 'itertools', 'json', 'locale', 'logging', 'math', 'numbers', 'operator', 'os', 'pathlib', 'platform',
   'pprint', 'random', 're', 'secrets', 'shlex', 'statistics', 'string', 'struct', 'sys', 'textwrap', 'time', 'traceback',
-  'types', 'typing', 'typing_extensions', 'unicodedata', 'urllib', 'uuid', 'warnings', 'zlib', 'zoneinfo',
+  'types', 'typing', 'typing_extensions', 'unicodedata', 'urllib', 'uuid', 'warnings', 'zlib', 'zoneinfo', 'tomllib',
+  'loguru', 'structlog', 'dateutil', 'pytz', 'tzlocal', 'slugify', 'inflection', 'yaml', 'toml', 'orjson', 'ujson',
+  'simplejson', 'shortuuid', 'ulid', 'nanoid',
 ]);
 
 /** Methods that, called on an object schema-gate does not know, may well run SQL. */

@@ -148,6 +148,18 @@ def upgrade():
     expect(effects).toEqual([]);
   });
 
+  it('knows logging and date libraries touch no database (loguru, structlog, dateutil)', () => {
+    const { effects } = analyze(revision(`from loguru import logger
+import structlog
+from dateutil import parser as dates
+
+def upgrade():
+    logger.info("migrating")
+    structlog.get_logger().warning("x")
+    when = dates.parse("2025-01-01")`));
+    expect(effects).toEqual([]);
+  });
+
   it('still reports eval() and exec(): they run code schema-gate cannot see', () => {
     const { effects } = analyze(revision('def upgrade():\n    exec("op.execute(\'DROP TABLE t\')")'));
     expect(summary(effects)).toEqual(['unknown']);

@@ -567,7 +567,7 @@ const HARMLESS_MODULES = new Set([
   'pprint', 'random', 're', 'secrets', 'shlex', 'statistics', 'string', 'struct', 'sys', 'textwrap', 'time', 'traceback',
   'types', 'typing', 'typing_extensions', 'unicodedata', 'urllib', 'uuid', 'warnings', 'zlib', 'zoneinfo', 'tomllib',
   'loguru', 'structlog', 'dateutil', 'pytz', 'tzlocal', 'slugify', 'inflection', 'yaml', 'toml', 'orjson', 'ujson',
-  'simplejson', 'shortuuid', 'ulid', 'nanoid',
+  'simplejson', 'shortuuid', 'ulid', 'nanoid', 'unidecode', 'text_unidecode',
 ]);
 
 /** Methods that, called on an object schema-gate does not know, may well run SQL. */
@@ -2417,7 +2417,8 @@ class UpgradeInterpreter {
         return this.batchMethod(receiver, name, args, line, frame);
       case 'sql-text':
         // text(...).bindparams(...) / .columns(...) / .execution_options(...): the same SQL
-        if (name === 'bindparams') return { ...receiver, bound: true };
+        // .params() gives values as .bindparams() does.
+        if (name === 'bindparams' || name === 'params') return { ...receiver, bound: true };
         return name === 'columns' || name === 'execution_options' ? receiver : opaque(`the result of text().${name}()`);
       case 'python-enum':
         return opaque(`the result of ${receiver.name}.${name}()`);
@@ -2426,6 +2427,8 @@ class UpgradeInterpreter {
       case 'result':
         return this.resultMethod(receiver, name);
       case 'sqlalchemy-object':
+        // MetaData().reflect(bind) and inspection only read the catalog.
+        if (name === 'reflect') return { kind: 'sqlalchemy-object', path: `${receiver.path}().${name}` };
         // Table(...).create(bind), MetaData().create_all(bind): DDL schema-gate does not model.
         if (DATABASE_METHODS.has(name) || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind')) {
           this.unknown(line, `calls \`.${name}()\` on a \`${receiver.path}\` object, which runs SQL schema-gate does not model`, frame, { mayCreateTables: true });
@@ -2697,7 +2700,8 @@ class UpgradeInterpreter {
               : `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
             : `${call}() runs a SQLAlchemy expression (${sql.kind === 'sqlalchemy-object' ? `\`${sql.path.replace(/^sqlalchemy\./, 'sa.')}\`` : sql.kind}), not SQL text`;
       this.unknown(line, reason, frame, rows ? { dataOnly: true } : { mayCreateTables: sql !== undefined });
-      return opaque(`the result of ${call}()`);
+      // What it returns is rows, whatever the statement: reading them runs no further SQL.
+      return { kind: 'result' };
     }
     if (frame.quiet) return opaque(`the result of ${call}()`);
     let produced: readonly Effect[];

@@ -183,6 +183,23 @@ describe('where an unknown value comes from', () => {
   });
 });
 
+describe('reading what a statement returned, and the catalog', () => {
+  it('runs no further SQL: rows of a Core statement, metadata.reflect(), text().params()', () => {
+    const calls: SqlCall[] = [];
+    const { effects } = analyze(
+      revision(
+        "def upgrade():\n    conn = op.get_bind()\n    meta = sa.MetaData()\n    meta.reflect(bind=conn)\n    t = sa.table('orders', sa.column('id'))\n    ids = conn.execute(sa.select(t.c.id)).scalars().all()\n    conn.execute(sa.text('UPDATE orders SET id = id WHERE id = :i').params(i=1))",
+      ),
+      { calls },
+    );
+    // The select itself is data (nothing to say without an ADD VALUE before it); the rest is silent.
+    expect(effects.filter((effect) => effect.kind === 'unknown' && !effect.dataOnly)).toEqual([]);
+    // .params() gave the text its values: it is read as SQL with bound values.
+    expect(calls).toEqual([expect.objectContaining({ sql: 'UPDATE orders SET id = id WHERE id = :i', bindParameters: 'sqlalchemy-text' })]);
+    expect(calls[0]).not.toHaveProperty('withoutBindValues');
+  });
+});
+
 describe('rows read or written through SQLAlchemy Core', () => {
   it('are data, never a schema change: marked so, and named as written', () => {
     const { effects } = analyze(

@@ -30,6 +30,11 @@ export function createProgram(argv: readonly string[]) {
     .command(rulesCommand)
     .command(explainCommand)
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces of failures' })
+    .check((parsed) => {
+      const repeated = repeatedFlag(parsed, arrayOptions(program));
+      if (repeated) throw new Error(repeated);
+      return true;
+    }, true)
     .demandCommand(1, `Name a command: ${COMMANDS.slice(0, -1).join(', ')} or ${COMMANDS.at(-1)!}`)
     .strict()
     .recommendCommands()
@@ -52,6 +57,26 @@ export function createProgram(argv: readonly string[]) {
 function optionNames(program: ReturnType<typeof yargs>): string[] {
   const options = (program as unknown as { getOptions?: () => { key?: Record<string, unknown> } }).getOptions?.();
   return Object.keys(options?.key ?? {});
+}
+
+/** The flags of the current command that take several values (`init --schema a --schema b`). */
+function arrayOptions(program: ReturnType<typeof yargs>): Set<string> {
+  const options = (program as unknown as { getOptions?: () => { array?: string[] } }).getOptions?.();
+  return new Set(options?.array ?? []);
+}
+
+/**
+ * A flag that takes one value, given more than once (`--format json --format text`): yargs
+ * collects the values in an array, which no command expects. One line that names it.
+ */
+export function repeatedFlag(parsed: Record<string, unknown>, arrays: ReadonlySet<string>): string | undefined {
+  for (const [flag, value] of Object.entries(parsed)) {
+    if (flag === '_' || flag === '--' || flag === '$0' || arrays.has(flag) || !Array.isArray(value)) continue;
+    // Aliases and camel-case copies share the value: name the flag once, as written on the command line.
+    if (flag.length === 1 || /[A-Z]/.test(flag)) continue;
+    return `--${flag} is given more than once (${value.map(String).join(', ')}): give it once`;
+  }
+  return undefined;
 }
 
 const COMMANDS = ['check', 'plan', 'graph', 'run', 'rehearse', 'snapshot', 'init', 'rules', 'explain'];

@@ -220,6 +220,16 @@ describe('exit codes for bad input and unreachable databases', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it.each([['--format', 'json', '--format', 'text'], ['--sqlalchemy-version', '1.4', '--sqlalchemy-version', '2.0'], ['--manifest', 'other.json']])(
+    'exits 2 with one line when a one-value flag is given twice: %s',
+    async (...flags) => {
+      const file = await manifestFile({ version: 1 });
+      const result = await runCli(['check', '--offline', '--manifest', file, ...flags]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^schema-gate: error: --[a-z-]+ is given more than once \(.+\): give it once\n/);
+    },
+  );
+
   it('exits 2 on broken JSON, naming line and column', async () => {
     const file = await manifestFile('{\n  "version": 1,\n  "enums": {\n');
     const result = await runCli(['check', '--manifest', file]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { createProgram, withFlagSuggestions } from '../../src/cli/program.js';
+import { createProgram, repeatedFlag, withFlagSuggestions } from '../../src/cli/program.js';
 
 interface UsageInternals {
   cacheHelpMessage(): void;
@@ -29,3 +29,14 @@ describe('withFlagSuggestions', () => {
     expect(withFlagSuggestions('Missing required argument: upgrade', ['upgrade'])).toBe('Missing required argument: upgrade');
   });
 });
+
+describe('repeatedFlag', () => {
+  it('names a one-value flag given twice, with both values', () => {
+    expect(repeatedFlag({ _: ['check'], format: ['json', 'text'], f: ['json', 'text'] }, new Set())).toBe('--format is given more than once (json, text): give it once');
+  });
+
+  it('accepts flags that take several values, positionals and the command after --', () => {
+    expect(repeatedFlag({ _: ['init', 'x'], '--': ['alembic', 'upgrade'], schema: ['a', 'b'], manifest: 'm.json' }, new Set(['schema']))).toBeUndefined();
+  });
+});
+

@@ -59,15 +59,28 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** Removes every occurrence of the URL's password from a message before it is shown. */
+/** Passwords at least this long are also removed where they stand alone; shorter ones would garble words. */
+const MIN_SCRUBBED_PASSWORD_LENGTH = 8;
+
+/**
+ * Removes the URL's password from text that came from elsewhere (a driver's error, a command's
+ * output) before it is shown: the URL itself and any `:password@` become redacted, and a password of
+ * 8 or more characters is removed wherever it stands. A shorter one is left where it is a mere part
+ * of other words ("e" in "connection refused"): no server message quotes a password.
+ */
 export function scrubPassword(message: string, url: string): string {
   let password = '';
+  let raw = '';
   try {
-    password = decodeURIComponent(new URL(url).password);
+    raw = new URL(url).password;
+    password = decodeURIComponent(raw);
   } catch {
     return message;
   }
-  return password ? message.split(password).join('***') : message;
+  if (!password) return message;
+  let scrubbed = message.split(url).join(redactUrl(url));
+  for (const form of new Set([raw, password])) scrubbed = scrubbed.split(`:${form}@`).join(':***@');
+  return password.length >= MIN_SCRUBBED_PASSWORD_LENGTH ? scrubbed.split(password).join('***') : scrubbed;
 }
 
 /** `host:port/database` of a URL, for messages. */
@@ -160,7 +173,8 @@ export function describeDatabaseFailure(error: unknown, url: string, during: str
     default:
       if (/timeout/i.test(reason)) reason = `timed out: ${reason} (raise --connect-timeout)`;
   }
-  return scrubPassword(`cannot ${during} ${target}: ${reason}`, url);
+  // Only the driver's part can hold anything of the URL: the target is host, port and database.
+  return `cannot ${during} ${target}: ${scrubPassword(reason, url)}`;
 }
 
 /**

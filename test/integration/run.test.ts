@@ -110,6 +110,14 @@ describe('schema-gate run', () => {
     expect(await lockIsFree(defaultKey())).toBe(true);
   });
 
+  it('gives the command the URL it checked as DATABASE_URL when --database-url names it, over a DATABASE_URL of the environment', async () => {
+    const result = await runGate(gateArgs(matchingManifest, ['--', 'sh', '-c', 'test "$DATABASE_URL" = "$SG_EXPECTED" && exit 0 || exit 9']), {
+      DATABASE_URL: 'postgres://someone:else@elsewhere:5432/other',
+      SG_EXPECTED: db.url,
+    });
+    expect(result.code).toBe(0);
+  });
+
   it('passes the words after -- verbatim, numbers and flags included', async () => {
     const out = join(workDir, 'args.txt');
     const result = await runGate(gateArgs(matchingManifest, ['--format', 'json', '--', 'sh', '-c', 'printf "%s|" "$@" > "$0"', out, '0x10', '1e3', '007', '--strict', '-c']));

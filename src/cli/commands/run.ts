@@ -198,6 +198,8 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
           },
         },
         command: [file, ...args],
+        // The command migrates the database that was checked: with --database-url, it is its DATABASE_URL too.
+        ...(argv['database-url'] !== undefined && process.env['DATABASE_URL'] !== databaseUrl ? { env: { ...process.env, DATABASE_URL: databaseUrl } } : {}),
         ...(argv['lock-name'] !== undefined ? { lockName: argv['lock-name'] } : {}),
         lockTimeoutMs: argv['lock-timeout'] * 1000,
         signals: processSignals,

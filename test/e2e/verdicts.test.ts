@@ -199,6 +199,18 @@ const SITUATIONS: readonly Situation[] = [
     rules: [],
   },
   {
+    name: 'add-value-then-column-default',
+    title: 'ADD VALUE, then op.add_column with that label as server_default in the same transaction (55P04)',
+    alembic: { outcome: 'fails', error: 'unsafe use of new value "shipped"' },
+    rules: ['enum-label-used-before-commit'],
+  },
+  {
+    name: 'add-value-autocommit-then-column-default',
+    title: 'the same with ADD VALUE in autocommit_block(): committed first, the default is safe',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
     name: 'add-value-existing-label',
     title: 'ADD VALUE of a label that was already added by hand',
     alembic: { outcome: 'fails', error: 'enum label "google_ads" already exists' },

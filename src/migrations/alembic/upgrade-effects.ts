@@ -225,6 +225,8 @@ interface ColumnValue {
   readonly name: Value;
   readonly type: Value;
   readonly line: number;
+  /** `server_default=`: a string (or `sa.text("'x'")`) is a value of the column's type. */
+  readonly serverDefault?: Value;
 }
 
 interface TableValue {
@@ -2214,8 +2216,10 @@ class UpgradeInterpreter {
     if (COLUMN_PATHS.has(path)) {
       const [first, second] = args.positional;
       // Column(name, type, ...) or Column(type) in declarative code.
-      if (first?.kind === 'str' || (first?.kind === 'opaque' && second !== undefined)) return { kind: 'column', name: first, type: second ?? args.keywords.get('type_') ?? NONE, line };
-      return { kind: 'column', name: args.keywords.get('name') ?? opaque('a column without a name'), type: first ?? args.keywords.get('type_') ?? NONE, line };
+      const serverDefault = args.keywords.get('server_default');
+      const extra = serverDefault !== undefined ? { serverDefault } : {};
+      if (first?.kind === 'str' || (first?.kind === 'opaque' && second !== undefined)) return { kind: 'column', name: first, type: second ?? args.keywords.get('type_') ?? NONE, line, ...extra };
+      return { kind: 'column', name: args.keywords.get('name') ?? opaque('a column without a name'), type: first ?? args.keywords.get('type_') ?? NONE, line, ...extra };
     }
     if (LIGHT_TABLE_PATHS.has(path)) {
       const name = args.positional[0];
@@ -3027,6 +3031,11 @@ class UpgradeInterpreter {
     const columnName = this.columnName(column);
     const columnType = this.enumColumnType(columnName, column.type, table, line, call, frame);
     if (columnType === 'invalid') return;
+    // ADD COLUMN … DEFAULT 'x' evaluates the default as a value of the type: a label added in this transaction fails (55P04).
+    const label = columnType ? defaultLabel(column.serverDefault) : undefined;
+    if (columnType && label !== undefined) {
+      this.emit({ kind: 'use-enum-label', name: columnType.enumType, label, table, ...(columnName !== undefined ? { column: columnName } : {}), guard: NO_GUARD, location: this.location(line) }, frame);
+    }
     this.emit(
       {
         kind: 'add-column',
@@ -3309,6 +3318,20 @@ function identifier(name: string): string {
     end += character.length;
   }
   return name.slice(0, end);
+}
+
+/**
+ * The label a `server_default` names: a plain string, or `sa.text("'x'")` (a quoted literal, as
+ * autogenerate writes it). Undefined for anything else (a function call, a number).
+ */
+function defaultLabel(value: Value | undefined): string | undefined {
+  if (value?.kind === 'str') return value.value;
+  if (value?.kind === 'sql-text' && value.sql.kind === 'str') {
+    const text = value.sql.value.trim();
+    const literal = text.split('::')[0]!;
+    if (literal.length >= 2 && literal.startsWith("'") && literal.endsWith("'")) return literal.slice(1, -1).split("''").join("'");
+  }
+  return undefined;
 }
 
 /** Arguments that cannot carry the connection or code into a constructor: data and types. */

@@ -26,6 +26,16 @@ describe('Alembic operations on tables and columns', () => {
     expect(summary(withEnum.effects)).toEqual(['unknown']);
   });
 
+  it('op.add_column with a server_default on an enum column uses that label (ADD COLUMN evaluates the default)', () => {
+    const { effects } = analyze(
+      revision(
+        "def upgrade():\n    op.add_column('t', sa.Column('s', postgresql.ENUM(name='st', create_type=False), server_default='c'))\n    op.add_column('t', sa.Column('u', postgresql.ENUM(name='st', create_type=False), server_default=sa.text(\"'d'::st\")))\n    op.add_column('t', sa.Column('n', sa.Integer, server_default='0'))",
+      ),
+    );
+    expect(summary(effects)).toEqual(['use-enum-label st c', 'add-column t', 'use-enum-label st d', 'add-column t', 'add-column t']);
+    expect(effects[0]).toMatchObject({ table: { name: 't' }, column: 's' });
+  });
+
   it('batch_op.f(), like op.f(), is only a name: nothing to report', () => {
     const { effects } = analyze(revision("def upgrade():\n    with op.batch_alter_table('t') as batch_op:\n        batch_op.create_index(batch_op.f('ix_t_c'), ['c'])"));
     expect(effects.filter((effect) => effect.kind === 'unknown')).toEqual([]);

@@ -262,12 +262,15 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
 
   // What the applied revisions imply, against the live schema (someone changed it by hand?).
   let appliedHistory: SchemaDiff | undefined;
+  let appliedHistoryUnread: RuleContext['appliedHistoryUnread'];
   const stamped = catalog?.versionTable?.revisions ?? [];
   if (options.verifyApplied && catalog && analysis) {
     if (stamped.length === 1 && analysis.pending.problems.length === 0) {
       const implied = pendingRevisions(analysis.source.graph, { stamped: [], target: stamped[0]! });
       const history = await analyzePending(analysis.source, implied.revisions, EMPTY_SCHEMA_STATE, { cwd, ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}) });
       appliedHistory = compareStates(history.simulation.intendedState, catalog.state);
+      const unread = history.simulation.events.filter((event) => event.kind === 'unknown' && event.effect.kind === 'unknown' && event.effect.mayCreateTables);
+      if (unread[0]) appliedHistoryUnread = { count: unread.length, file: relative(cwd, unread[0].file) || unread[0].file, line: unread[0].line };
     } else {
       notes.push('--verify-applied needs a database stamped at exactly one known revision; skipped');
     }
@@ -292,6 +295,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     ...(simulation ? { simulation } : {}),
     ...(analysis ? { migrations: analysis.context } : {}),
     ...(appliedHistory ? { appliedHistory } : {}),
+    ...(appliedHistoryUnread ? { appliedHistoryUnread } : {}),
   };
   const ruleFindings = withSqlalchemyAssumption(relativeFindings(runRules(context, RULES, severities), cwd), pendingAnalysis, cwd);
   const filtered = filterFindings(ruleFindings, context, { source, pending: pendingAnalysis, changed, cwd, severities });

@@ -40,6 +40,11 @@ export interface RuleContext {
    */
   readonly appliedHistory?: SchemaDiff;
   /**
+   * With `appliedHistory`: the first statement of the applied revisions that schema-gate could not
+   * read and that may have created types or tables unseen, and how many there are.
+   */
+  readonly appliedHistoryUnread?: { readonly count: number; readonly file: string; readonly line: number };
+  /**
    * What was wrong with the `# schema-gate:` directives, known only once the other rules' findings
    * were matched against them (see `rules/filters/suppressions.ts`); absent before that.
    */

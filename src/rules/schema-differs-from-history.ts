@@ -11,15 +11,20 @@ export default defineRule({
     description: 'The live schema differs from what the revisions stamped as applied would have created (--verify-applied).',
     defaultSeverity: 'warning',
   },
-  check: ({ appliedHistory }) => {
+  check: ({ appliedHistory, appliedHistoryUnread: unread }) => {
     if (!appliedHistory) return [];
-    const objects = (kind: string, names: readonly { schema: string; name: string }[], what: string) =>
-      names.map((name) => ({ object: formatQualifiedName(name), message: `${kind} ${formatQualifiedName(name)} ${what}`, hint: HINT }));
+    const objects = (kind: string, names: readonly { schema: string; name: string }[], what: string, hint = HINT) =>
+      names.map((name) => ({ object: formatQualifiedName(name), message: `${kind} ${formatQualifiedName(name)} ${what}`, hint }));
+    // An object the history does not create may come from a statement schema-gate could not read: say so.
+    const noCreator = unread
+      ? `is in the database, but no applied revision that schema-gate could read creates it; ${unread.count === 1 ? 'one statement' : `${unread.count} statements`} of the applied revisions could not be analysed (the first at ${unread.file}:${unread.line}) and may have created it`
+      : 'is in the database, but no applied revision creates it';
+    const noCreatorHint = unread ? `if none of those statements creates it, ${HINT}` : HINT;
     return [
       ...objects('enum', appliedHistory.missingEnums, 'is created by the applied revisions, but the database does not have it'),
-      ...objects('enum', appliedHistory.unexpectedEnums, 'is in the database, but no applied revision creates it'),
+      ...objects('enum', appliedHistory.unexpectedEnums, noCreator, noCreatorHint),
       ...objects('table', appliedHistory.missingTables, 'is created by the applied revisions, but the database does not have it'),
-      ...objects('table', appliedHistory.unexpectedTables, 'is in the database, but no applied revision creates it'),
+      ...objects('table', appliedHistory.unexpectedTables, noCreator, noCreatorHint),
       ...appliedHistory.enumLabelDiffs.map((diff) => ({
         object: formatQualifiedName(diff.enumType),
         message: `enum ${formatQualifiedName(diff.enumType)} has labels (${diff.actual.join(', ')}) in the database, but the applied revisions create (${diff.expected.join(', ')})`,

@@ -100,3 +100,22 @@ describe('drift rules', () => {
     }
   });
 });
+
+describe('schema-differs-from-history', () => {
+  const implied = createSchemaState([], []);
+  const live = createSchemaState([{ schema: 'public', name: 'kind', labels: ['a'] }], []);
+  const context = { expected: live, actual: live, diff: compareStates(live, live), actualDescription: 'the database', appliedHistory: compareStates(implied, live) };
+
+  it('says someone changed the database by hand when every applied statement was read', () => {
+    const [finding] = runRules(context).filter((f) => f.rule === 'schema-differs-from-history');
+    expect(finding?.message).toBe('enum kind is in the database, but no applied revision creates it');
+  });
+
+  it('names the statements it could not read, which may have created the object', () => {
+    const [finding] = runRules({ ...context, appliedHistoryUnread: { count: 2, file: 'versions/a1.py', line: 12 } }).filter((f) => f.rule === 'schema-differs-from-history');
+    expect(finding?.message).toBe(
+      'enum kind is in the database, but no applied revision that schema-gate could read creates it; 2 statements of the applied revisions could not be analysed (the first at versions/a1.py:12) and may have created it',
+    );
+    expect(finding?.hint).toMatch(/^if none of those statements creates it, someone changed the database by hand/);
+  });
+});

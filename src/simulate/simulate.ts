@@ -634,7 +634,8 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           return;
         case 'unknown':
           // Rows read or written after no ADD VALUE in this transaction cannot meet 55P04: nothing to say.
-          if (effect.dataOnly && transaction.addedLabels.size === 0) return;
+          // (Labels of a type created in the same transaction are safe to use.)
+          if (effect.dataOnly && ![...transaction.addedLabels.keys()].some((enumKey) => !transaction.createdEnums.has(enumKey))) return;
           events.push({
             ...here(effect),
             kind: 'unknown',

@@ -342,6 +342,10 @@ describe('statements that only read or write rows, unread', () => {
     expect(simulate(live({ p: ['a'] }), [migration('a1', [rows])]).events).toEqual([]);
   });
 
+  it('are nothing to report after ADD VALUE to a type created in the same transaction (its labels are safe)', () => {
+    expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [createEnum('p', ['a']), addValue('p', 'b'), rows])]).events).toEqual([]);
+  });
+
   it('may meet 55P04 after an ADD VALUE in the same transaction, and say so', () => {
     const result = simulate(live({ p: ['a'] }), [migration('a1', [addValue('p', 'b'), rows])]);
     expect(result.events).toEqual([expect.objectContaining({ kind: 'unknown', reason: expect.stringContaining('if it uses the new label, alembic upgrade fails with 55P04') })]);

@@ -113,7 +113,8 @@ describe('schema-gate run', () => {
   it('gives the command the URL it checked as DATABASE_URL when --database-url names it, over a DATABASE_URL of the environment', async () => {
     const result = await runGate(gateArgs(matchingManifest, ['--', 'sh', '-c', 'test "$DATABASE_URL" = "$SG_EXPECTED" && exit 0 || exit 9']), {
       DATABASE_URL: 'postgres://someone:else@elsewhere:5432/other',
-      SG_EXPECTED: db.url,
+      // The spelling SQLAlchemy accepts.
+      SG_EXPECTED: db.url.replace(/^postgres:\/\//, 'postgresql://'),
     });
     expect(result.code).toBe(0);
   });

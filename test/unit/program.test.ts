@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { commandEnvironment } from '../../src/cli/commands/run.js';
 import { createProgram, repeatedFlag, withFlagSuggestions } from '../../src/cli/program.js';
 
 interface UsageInternals {
@@ -37,6 +38,17 @@ describe('repeatedFlag', () => {
 
   it('accepts flags that take several values, positionals and the command after --', () => {
     expect(repeatedFlag({ _: ['init', 'x'], '--': ['alembic', 'upgrade'], schema: ['a', 'b'], manifest: 'm.json' }, new Set(['schema']))).toBeUndefined();
+  });
+});
+
+describe('commandEnvironment (run --database-url)', () => {
+  it('gives the command the checked URL as DATABASE_URL, spelt postgresql:// as SQLAlchemy needs', () => {
+    expect(commandEnvironment('postgres://app:pw@db:5432/app', { PATH: '/bin', DATABASE_URL: 'postgres://other@elsewhere/x' }).env).toEqual({ PATH: '/bin', DATABASE_URL: 'postgresql://app:pw@db:5432/app' });
+    expect(commandEnvironment('postgresql://app@db/app', {}).env).toEqual({ DATABASE_URL: 'postgresql://app@db/app' });
+  });
+
+  it('leaves the environment alone when its DATABASE_URL already names that database, in either spelling', () => {
+    expect(commandEnvironment('postgres://app:pw@db:5432/app', { DATABASE_URL: 'postgresql://app:pw@db:5432/app' })).toEqual({});
   });
 });
 

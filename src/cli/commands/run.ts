@@ -199,7 +199,7 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
         },
         command: [file, ...args],
         // The command migrates the database that was checked: with --database-url, it is its DATABASE_URL too.
-        ...(argv['database-url'] !== undefined && process.env['DATABASE_URL'] !== databaseUrl ? { env: { ...process.env, DATABASE_URL: databaseUrl } } : {}),
+        ...(argv['database-url'] !== undefined ? commandEnvironment(databaseUrl, process.env) : {}),
         ...(argv['lock-name'] !== undefined ? { lockName: argv['lock-name'] } : {}),
         lockTimeoutMs: argv['lock-timeout'] * 1000,
         signals: processSignals,
@@ -238,3 +238,16 @@ export const runCommandModule: CommandModule<object, RunArgs> = {
     if (outcome) process.exitCode = exitCode;
   },
 };
+
+/**
+ * The command's environment when --database-url names the database: DATABASE_URL set to it, in the
+ * `postgresql://` spelling SQLAlchemy 1.4 and later accept (they refuse `postgres://`); left as it
+ * is when it already names that database, in either spelling.
+ */
+export function commandEnvironment(databaseUrl: string, env: NodeJS.ProcessEnv): { env?: NodeJS.ProcessEnv } {
+  const withoutScheme = (url: string): string => url.replace(/^postgres(ql)?:\/\//i, '');
+  const current = env['DATABASE_URL'];
+  if (current !== undefined && withoutScheme(current) === withoutScheme(databaseUrl)) return {};
+  return { env: { ...env, DATABASE_URL: databaseUrl.replace(/^postgres:\/\//i, 'postgresql://') } };
+}
+

@@ -219,12 +219,10 @@ function guardCoversMissing(guard: Guard): boolean {
 /**
  * Whether a statement runs on the schema it meets: every existence condition on another object
  * (`if 't' not in inspector.get_table_names():` around a create_table whose Enum it creates) must
- * hold. Opaque conditions are assumed to hold; their events are marked instead.
- */
-/**
- * Whether the statement's conditions hold. A test is answered when the first statement under its
- * evaluation is simulated, and that answer is kept (`answers`, per revision) for the others: Python
- * tested once, before the branch ran, not again before each of its statements.
+ * hold. Opaque conditions are assumed to hold; their events are marked instead. A test is answered
+ * when the first statement under its evaluation is simulated, and that answer is kept (`answers`,
+ * per revision) for the others: Python tested once, before the branch ran, not again before each
+ * of its statements.
  */
 function conditionsHold(schema: WorkingSchema, effect: Effect, answers: Map<string, boolean>): boolean {
   // The statement's own guard asked the database first: its answer stands for what follows.

@@ -776,7 +776,8 @@ class UpgradeInterpreter {
 
   /**
    * `mayCreateTables`: the statement may create, rename or move tables unseen (see the Effect);
-   * `importedType`: the project's column type the note is about (reported once per type).
+   * `importedType`: the project's column type the note is about (reported once per type);
+   * `dataOnly`: the statement reads or writes rows only.
    */
   private unknown(line: number, reason: string, frame: Frame, about: { mayCreateTables?: boolean; importedType?: string; dataOnly?: boolean } = {}): void {
     this.emit(

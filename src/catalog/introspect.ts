@@ -35,7 +35,7 @@ interface CatalogRow {
   database_name: string;
   version_table: { schema: string; name: string } | null;
   enums: { schema: string; name: string; labels: string[] }[];
-  tables: { schema: string; name: string; enumColumns: { name: string; typeSchema: string; typeName: string; isArray: boolean }[] }[];
+  tables: { schema: string; name: string; enumColumns: { name: string; typeSchema: string; typeName: string; isArray: boolean }[]; defaultColumns: string[] | null }[];
   other_relations: { schema: string; name: string }[];
 }
 
@@ -65,6 +65,7 @@ export async function introspectWithClient(client: pg.Client, versionTable: Vers
           enumType: { schema: column.typeSchema, name: column.typeName },
           isArray: column.isArray,
         })),
+        ...(table.defaultColumns ? { defaultColumns: table.defaultColumns } : {}),
       })),
       row.other_relations,
     );

@@ -50,6 +50,14 @@ enum_columns AS (
   WHERE a.attnum > 0 AND NOT a.attisdropped
   GROUP BY a.attrelid
 ),
+-- The columns with a default, by relation (changing such a column to an enum type fails unless the default goes first).
+default_columns AS (
+  SELECT d.adrelid, pg_catalog.json_agg(a.attname ORDER BY a.attnum) AS columns
+  FROM pg_catalog.pg_attrdef d
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+  WHERE NOT a.attisdropped
+  GROUP BY d.adrelid
+),
 version_table AS (
   SELECT CASE WHEN $2::text IS NULL
               THEN pg_catalog.to_regclass(pg_catalog.quote_ident($1::text))
@@ -83,11 +91,13 @@ SELECT
     SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
              'schema', n.nspname,
              'name', c.relname,
-             'enumColumns', COALESCE(ec.columns, '[]'::json)
+             'enumColumns', COALESCE(ec.columns, '[]'::json),
+             'defaultColumns', dc.columns
            ) ORDER BY n.nspname, c.relname), '[]'::json)
     FROM pg_catalog.pg_class c
     JOIN user_namespace n ON n.oid = c.relnamespace
     LEFT JOIN enum_columns ec ON ec.attrelid = c.oid
+    LEFT JOIN default_columns dc ON dc.adrelid = c.oid
     WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */)
       AND NOT c.relispartition
       AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)

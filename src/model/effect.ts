@@ -130,6 +130,8 @@ export type Effect =
        * that name, since it may be a domain, a composite or an extension's type.
        */
       readonly enumColumns: readonly ColumnType[];
+      /** The columns created with a default (`DEFAULT …`, `server_default=`). */
+      readonly defaultColumns?: readonly string[];
     })
   | (EffectBase & { readonly kind: 'drop-table'; readonly name: QualifiedName; readonly cascade: boolean })
   | (EffectBase & { readonly kind: 'rename-table'; readonly name: QualifiedName; readonly newName: string })
@@ -141,7 +143,11 @@ export type Effect =
       readonly ifNotExists?: boolean;
       /** The (possible) enum type of the column; `op.add_column` never creates it. */
       readonly columnType?: ColumnType;
+      /** Added with a default (`DEFAULT …`, `server_default=`). */
+      readonly hasDefault?: boolean;
     })
+  /** `ALTER COLUMN … SET DEFAULT` / `DROP DEFAULT` (`op.alter_column(server_default=…)`). */
+  | (EffectBase & { readonly kind: 'set-column-default'; readonly table: QualifiedName; readonly column: string; readonly hasDefault: boolean })
   /** The column is gone, and with it its use of an enum type. */
   | (EffectBase & { readonly kind: 'drop-column'; readonly table: QualifiedName; readonly column: string })
   /** A column's new type: an enum (or possible one), or, without `columnType`, a type that is none. */

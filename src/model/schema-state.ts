@@ -15,6 +15,12 @@ export interface EnumColumn {
 /** An ordinary or partitioned table. `enumColumns` is empty when unknown (e.g. from a manifest). */
 export interface Table extends QualifiedName {
   readonly enumColumns: readonly EnumColumn[];
+  /**
+   * The columns that have a default, where that is known (the live catalog, or a table the
+   * simulation created): changing such a column's type to an enum fails (42804) unless the default
+   * is dropped first.
+   */
+  readonly defaultColumns?: readonly string[];
 }
 
 /**

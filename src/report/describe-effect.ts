@@ -42,6 +42,8 @@ export function describeEffect(effect: Effect): string {
         return `ALTER TABLE ${formatQualifiedName(effect.table)} DROP COLUMN ${effect.column}`;
       case 'alter-column-type':
         return `ALTER TABLE ${formatQualifiedName(effect.table)} ALTER COLUMN ${effect.column} TYPE ${effect.columnType ? formatQualifiedName(effect.columnType.enumType) : '(a type that is not an enum)'}`;
+      case 'set-column-default':
+        return `ALTER TABLE ${formatQualifiedName(effect.table)} ALTER COLUMN ${effect.column} ${effect.hasDefault ? 'SET' : 'DROP'} DEFAULT`;
       case 'use-enum-label':
         return `uses label '${effect.label}'${effect.name ? ` of ${formatQualifiedName(effect.name)}` : ''}`;
       case 'use-table':

@@ -13,6 +13,7 @@ import enumCreatedTwice from './enum-created-twice.js';
 import enumLabelAlreadyExists from './enum-label-already-exists.js';
 import enumLabelDoesNotExist from './enum-label-does-not-exist.js';
 import enumLabelUsedBeforeCommit from './enum-label-used-before-commit.js';
+import enumConversionBlockedByDefault from './enum-conversion-blocked-by-default.js';
 import guardIgnoresSchema from './guard-ignores-schema.js';
 import guardedCreateDrift from './guarded-create-drift.js';
 import invalidSql from './invalid-sql.js';
@@ -53,6 +54,7 @@ export const RULES: readonly Rule[] = [
   objectDoesNotExist,
   enumLabelDoesNotExist,
   enumLabelUsedBeforeCommit,
+  enumConversionBlockedByDefault,
   addValueInTransaction,
   dropEnumInUse,
   invalidSql,

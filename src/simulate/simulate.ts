@@ -92,6 +92,17 @@ export type SimulationEvent = {
     }
   | { readonly kind: 'missing-label'; readonly fails: true; readonly sqlstate: '22023' | '22P02'; readonly label: string }
   | {
+      /**
+       * A column with a default changed to an enum type (`object`): PostgreSQL converts the default
+       * too, finds no automatic cast to the enum, and refuses (42804) unless the default was dropped first.
+       */
+      readonly kind: 'default-blocks-type-change';
+      readonly fails: true;
+      readonly sqlstate: '42804';
+      readonly table: QualifiedName;
+      readonly column: string;
+    }
+  | {
       /** A label added by ADD VALUE and used in the same transaction (55P04 unsafe use of new value). */
       readonly kind: 'unsafe-new-label-use';
       readonly fails: boolean;
@@ -134,6 +145,8 @@ interface TableEntry {
   schema: string;
   name: string;
   enumColumns: readonly EnumColumn[];
+  /** Columns with a default, as far as known. */
+  defaultColumns?: readonly string[];
   origin: Origin;
 }
 
@@ -575,7 +588,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
             return;
           }
           const enumColumns = effect.enumColumns.map((column) => resolveColumnType(effect, column)).filter((column): column is EnumColumn => column !== undefined);
-          schema.tables.set(key, { ...effect.name, enumColumns, origin: origin(effect, 'create-table') });
+          schema.tables.set(key, { ...effect.name, enumColumns, ...(effect.defaultColumns?.length ? { defaultColumns: effect.defaultColumns } : {}), origin: origin(effect, 'create-table') });
           removedInRun.delete(key);
           renamedInRun.delete(key);
           return;
@@ -611,13 +624,32 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (!table) return;
           const columnName = effect.columnType?.name ?? effect.column;
           const column = effect.columnType ? resolveColumnType(effect, effect.columnType) : undefined;
+          if (effect.kind === 'alter-column-type' && column && columnName !== undefined && table.defaultColumns?.includes(columnName)) {
+            const current = table.enumColumns.find((existing) => existing.name === columnName);
+            // The same enum type is no conversion; any other type to an enum needs a cast the default lacks.
+            if (!current || nameKey(current.enumType) !== nameKey(column.enumType) || current.isArray !== column.isArray) {
+              fail({ ...here(effect), kind: 'default-blocks-type-change', fails: true, sqlstate: '42804', object: column.enumType, table: effect.table, column: columnName });
+              return;
+            }
+          }
           const others = table.enumColumns.filter((existing) => existing.name !== columnName);
           table.enumColumns = column ? [...others, column] : others;
+          if (effect.kind === 'add-column' && effect.hasDefault && columnName !== undefined) table.defaultColumns = [...(table.defaultColumns ?? []), columnName];
+          return;
+        }
+        case 'set-column-default': {
+          const table = requireTable(effect, effect.table);
+          if (!table) return;
+          const others = (table.defaultColumns ?? []).filter((name) => name !== effect.column);
+          table.defaultColumns = effect.hasDefault ? [...others, effect.column] : others;
           return;
         }
         case 'drop-column': {
           const table = requireTable(effect, effect.table);
-          if (table) table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
+          if (table) {
+            table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
+            if (table.defaultColumns) table.defaultColumns = table.defaultColumns.filter((name) => name !== effect.column);
+          }
           return;
         }
         case 'use-table':

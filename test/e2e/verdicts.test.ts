@@ -211,6 +211,18 @@ const SITUATIONS: readonly Situation[] = [
     rules: [],
   },
   {
+    name: 'enum-conversion-column-default',
+    title: 'a VARCHAR column with a default changed to an enum type: the default cannot be cast (42804)',
+    alembic: { outcome: 'fails', error: 'cannot be cast automatically to type orderstatus' },
+    rules: ['enum-conversion-blocked-by-default'],
+  },
+  {
+    name: 'enum-conversion-default-dropped-first',
+    title: 'the same with the default dropped first and set again after: it passes',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
     name: 'add-value-existing-label',
     title: 'ADD VALUE of a label that was already added by hand',
     alembic: { outcome: 'fails', error: 'enum label "google_ads" already exists' },

@@ -2581,6 +2581,8 @@ class UpgradeInterpreter {
         if (!table) return NONE;
         const altersType = this.alterColumn(table, positional(1, 'column_name'), args.keywords.get('type_'), line, frame, 'op.alter_column');
         if (!altersType && alterColumnChangesSomething(args)) this.useTable(positional(0, 'table_name'), args.keywords.get('schema'), 'op.alter_column', line, frame);
+        // On PostgreSQL Alembic changes the type first, then the default.
+        this.columnDefault(table, positional(1, 'column_name'), args.keywords.get('server_default'), line, frame);
         return NONE;
       }
       case 'drop_column': {
@@ -2959,11 +2961,16 @@ class UpgradeInterpreter {
       if (columnName !== undefined) enumColumns.push({ name: columnName, enumType: enumName, isArray, knownEnum });
     }
     const ifNotExists = args.keywords.get('if_not_exists');
+    const defaultColumns = columns.filter(hasServerDefault).flatMap((column) => {
+      const name = this.columnName(column);
+      return name === undefined ? [] : [name];
+    });
     this.emit(
       {
         kind: 'create-table',
         name: table,
         enumColumns,
+        ...(defaultColumns.length > 0 ? { defaultColumns } : {}),
         guard: ifNotExists?.kind === 'bool' && ifNotExists.value ? { kind: 'if-exists-clause' } : NO_GUARD,
         location: this.location(line),
       },
@@ -3044,6 +3051,7 @@ class UpgradeInterpreter {
         ...(columnName !== undefined ? { column: columnName } : {}),
         ...(ifNotExists ? { ifNotExists: true } : {}),
         ...(columnType ? { columnType } : {}),
+        ...(hasServerDefault(column) ? { hasDefault: true } : {}),
         guard: NO_GUARD,
         location: this.location(line),
       },
@@ -3071,6 +3079,12 @@ class UpgradeInterpreter {
     return true;
   }
 
+  /** `server_default=` of alter_column: `None` drops the default, a value sets one, `False` (or absent) leaves it. */
+  private columnDefault(table: QualifiedName, column: Value | undefined, serverDefault: Value | undefined, line: number, frame: Frame): void {
+    if (serverDefault === undefined || column?.kind !== 'str' || (serverDefault.kind === 'bool' && !serverDefault.value)) return;
+    this.emit({ kind: 'set-column-default', table, column: column.value, hasDefault: serverDefault.kind !== 'none', guard: NO_GUARD, location: this.location(line) }, frame);
+  }
+
   private dropColumn(table: QualifiedName, column: Value | undefined, line: number, frame: Frame, call: string): void {
     if (column?.kind !== 'str') {
       this.unknown(line, `${call}() of a column schema-gate cannot name`, frame);
@@ -3087,6 +3101,7 @@ class UpgradeInterpreter {
       case 'alter_column': {
         const altersType = this.alterColumn(batch.table, args.positional[0] ?? args.keywords.get('column_name'), args.keywords.get('type_'), line, frame, 'batch_op.alter_column');
         if (!altersType && alterColumnChangesSomething(args)) this.emitUseTable(batch.table, batch.unqualified, 'batch_op.alter_column', line, frame);
+        this.columnDefault(batch.table, args.positional[0] ?? args.keywords.get('column_name'), args.keywords.get('server_default'), line, frame);
         return NONE;
       }
       case 'create_index':
@@ -3333,6 +3348,11 @@ function defaultLabel(value: Value | undefined): string | undefined {
     if (literal.length >= 2 && literal.startsWith("'") && literal.endsWith("'")) return literal.slice(1, -1).split("''").join("'");
   }
   return undefined;
+}
+
+/** Whether a Column has a server default (`server_default=None` is none). */
+function hasServerDefault(column: ColumnValue): boolean {
+  return column.serverDefault !== undefined && column.serverDefault.kind !== 'none';
 }
 
 /** Arguments that cannot carry the connection or code into a constructor: data and types. */

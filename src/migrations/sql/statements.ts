@@ -258,6 +258,11 @@ function columnType(column: ColumnDef, scope: StatementScope): ColumnType | unde
 }
 
 /** Labels that a column's DEFAULT gives: a string constant default of a user-typed column is a label of that type. */
+/** Whether a column definition has a `DEFAULT` clause. */
+function hasDefaultClause(column: ColumnDef): boolean {
+  return (column.constraints ?? []).some((constraint) => 'Constraint' in constraint && constraint.Constraint.contype === 'CONSTR_DEFAULT');
+}
+
 function defaultLabels(column: ColumnDef, scope: StatementScope): void {
   const type = userType(column.typeName, scope.defaultSchema);
   if (!type) return;
@@ -277,7 +282,8 @@ function createTable(statement: CreateStmt, scope: StatementScope): void {
   }
   const columns = (statement.tableElts ?? []).flatMap((element) => ('ColumnDef' in element ? [element.ColumnDef] : []));
   const enumColumns = columns.map((column) => columnType(column, scope)).filter((column): column is ColumnType => column !== undefined);
-  scope.emit({ kind: 'create-table', name, enumColumns }, clauseGuard(statement.if_not_exists), [tableSubject(name, 'missing')]);
+  const defaultColumns = columns.flatMap((column) => (hasDefaultClause(column) && column.colname !== undefined ? [column.colname] : []));
+  scope.emit({ kind: 'create-table', name, enumColumns, ...(defaultColumns.length > 0 ? { defaultColumns } : {}) }, clauseGuard(statement.if_not_exists), [tableSubject(name, 'missing')]);
   for (const column of columns) defaultLabels(column, scope);
 }
 
@@ -322,7 +328,14 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
       const subjects: Subject[] = [tableSubject(table, 'exists')];
       if (column.colname !== undefined) subjects.push({ object: 'column', name: table, column: column.colname, runsWhen: 'missing' });
       scope.emit(
-        { kind: 'add-column', table, ...(column.colname !== undefined ? { column: column.colname } : {}), ...(commandMissingOk ? { ifNotExists: true } : {}), ...(type ? { columnType: type } : {}) },
+        {
+          kind: 'add-column',
+          table,
+          ...(column.colname !== undefined ? { column: column.colname } : {}),
+          ...(commandMissingOk ? { ifNotExists: true } : {}),
+          ...(type ? { columnType: type } : {}),
+          ...(hasDefaultClause(column) ? { hasDefault: true } : {}),
+        },
         guard,
         subjects,
       );
@@ -341,6 +354,10 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
       // The column's type is not known here; a string default may be a label of it.
       const label = stringConstant(def);
       if (label !== undefined) scope.emit({ kind: 'use-enum-label', label }, NO_GUARD, []);
+      // SET DEFAULT carries the expression; DROP DEFAULT none.
+      if (command.AlterTableCmd.name !== undefined) {
+        scope.emit({ kind: 'set-column-default', table, column: command.AlterTableCmd.name, hasDefault: def !== undefined }, guard, [tableSubject(table, 'exists')]);
+      }
     }
   }
 }

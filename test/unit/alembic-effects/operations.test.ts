@@ -36,6 +36,17 @@ describe('Alembic operations on tables and columns', () => {
     expect(effects[0]).toMatchObject({ table: { name: 't' }, column: 's' });
   });
 
+  it('records server defaults: create_table and add_column columns, alter_column setting or dropping one (after its type change)', () => {
+    const { effects } = analyze(
+      revision(
+        "def upgrade():\n    op.create_table('orders', sa.Column('id', sa.Integer), sa.Column('status', sa.String(20), server_default='new'))\n    op.add_column('orders', sa.Column('kind', sa.String, server_default=sa.text(\"'x'\")))\n    op.alter_column('orders', 'status', type_=sa.Text(), server_default=None)",
+      ),
+    );
+    expect(effects[0]).toMatchObject({ kind: 'create-table', defaultColumns: ['status'] });
+    expect(effects.find((effect) => effect.kind === 'add-column')).toMatchObject({ hasDefault: true });
+    expect(summary(effects).slice(-2)).toEqual(['alter-column-type orders', 'set-column-default']);
+  });
+
   it('batch_op.f(), like op.f(), is only a name: nothing to report', () => {
     const { effects } = analyze(revision("def upgrade():\n    with op.batch_alter_table('t') as batch_op:\n        batch_op.create_index(batch_op.f('ix_t_c'), ['c'])"));
     expect(effects.filter((effect) => effect.kind === 'unknown')).toEqual([]);
@@ -158,7 +169,9 @@ def upgrade():
     op.alter_column('t', 'c', server_default=False, comment=False, nullable=None)
     op.alter_column('t', 'c', server_default=None)
     op.alter_column('t', 'c', comment='why')`));
-    expect(summary(effects)).toEqual(['use-table t', 'use-table t']);
+    // server_default=None drops the default: the model keeps track of it.
+    expect(summary(effects)).toEqual(['use-table t', 'set-column-default', 'use-table t']);
+    expect(effects[1]).toMatchObject({ kind: 'set-column-default', column: 'c', hasDefault: false });
   });
 
   it('create_foreign_key needs the source and the referenced table, each in its own schema; a self-reference needs one', () => {

@@ -352,3 +352,32 @@ describe('statements that only read or write rows, unread', () => {
   });
 });
 
+
+describe('a column with a default changed to an enum type', () => {
+  const statusType = { name: 'status', enumType: name('orderstatus'), isArray: false, knownEnum: true };
+  const createOrders: Effect = { kind: 'create-table', name: name('orders'), enumColumns: [], defaultColumns: ['status'], guard: NONE, location: at(2) };
+  const toEnum: Effect = { kind: 'alter-column-type', table: name('orders'), column: 'status', columnType: statusType, guard: NONE, location: at(5) };
+  const withType = (effects: Effect[]) => [createEnum('orderstatus', ['new', 'paid']), ...effects];
+
+  it('fails with 42804: the default has no automatic cast to an enum', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [migration('a1', withType([createOrders, toEnum]))]);
+    expect(result.fails).toBe(true);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'default-blocks-type-change', sqlstate: '42804', column: 'status', object: name('orderstatus') })]);
+  });
+
+  it('passes when the default is dropped first, and knows defaults from the live schema and from ADD COLUMN', () => {
+    const dropDefault: Effect = { kind: 'set-column-default', table: name('orders'), column: 'status', hasDefault: false, guard: NONE, location: at(4) };
+    expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', withType([createOrders, dropDefault, toEnum]))]).fails).toBe(false);
+    const live = createSchemaState([{ ...name('orderstatus'), labels: ['new'] }], [{ ...name('orders'), enumColumns: [], defaultColumns: ['status'] }]);
+    expect(simulate(live, [migration('a1', [toEnum])]).fails).toBe(true);
+    const added: Effect = { kind: 'add-column', table: name('orders'), column: 'status', hasDefault: true, guard: NONE, location: at(3) };
+    const bare = createSchemaState([{ ...name('orderstatus'), labels: ['new'] }], [{ ...name('orders'), enumColumns: [] }]);
+    expect(simulate(bare, [migration('a1', [added, toEnum])]).fails).toBe(true);
+    expect(simulate(bare, [migration('a1', [toEnum])]).fails).toBe(false);
+  });
+
+  it('is no conversion when the column already has that enum type', () => {
+    const live = createSchemaState([{ ...name('orderstatus'), labels: ['new'] }], [{ ...name('orders'), enumColumns: [{ name: 'status', enumType: name('orderstatus'), isArray: false }], defaultColumns: ['status'] }]);
+    expect(simulate(live, [migration('a1', [toEnum])]).fails).toBe(false);
+  });
+});

@@ -161,7 +161,7 @@ describe('statements that need an existing table', () => {
     expect(uses('ALTER TABLE IF EXISTS t DROP CONSTRAINT c')).toEqual(['ALTER TABLE public.t [if-exists-clause]']);
     expect(uses('ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES auth.users (id)')).toEqual(['ALTER TABLE public.t', 'ALTER TABLE … REFERENCES auth.users (qualified)']);
     // ADD COLUMN already needs the table.
-    expect(uses('ALTER TABLE t ADD COLUMN c int, ALTER COLUMN d SET DEFAULT 0')).toEqual(['add-column']);
+    expect(uses('ALTER TABLE t ADD COLUMN c int, ALTER COLUMN d SET DEFAULT 0')).toEqual(['add-column', 'set-column-default']);
   });
 
   it('a DO block lookup of the table guards the statement', () => {
@@ -175,5 +175,18 @@ describe('statements that need an existing table', () => {
     expect(marked('ALTER TABLE t SET SCHEMA archive')).toEqual([true]);
     expect(marked("DO $$ DECLARE name text := 'x'; BEGIN EXECUTE 'CREATE TABLE ' || name || ' (a int)'; END $$")).toEqual([true]);
     expect(marked('CREATE DOMAIN d AS platformtype')).toEqual([false]);
+  });
+});
+
+describe('column defaults', () => {
+  it('records the columns created or added with a default, and SET / DROP DEFAULT', () => {
+    expect(effectsOf("CREATE TABLE orders (id int, status varchar(20) DEFAULT 'new', note text)")[0]).toMatchObject({ kind: 'create-table', defaultColumns: ['status'] });
+    expect(effectsOf("ALTER TABLE orders ADD COLUMN kind text DEFAULT 'x'").find((effect) => effect.kind === 'add-column')).toMatchObject({ hasDefault: true });
+    expect(effectsOf('ALTER TABLE orders ALTER COLUMN status DROP DEFAULT').filter((effect) => effect.kind === 'set-column-default')).toEqual([
+      expect.objectContaining({ column: 'status', hasDefault: false }),
+    ]);
+    expect(effectsOf("ALTER TABLE orders ALTER COLUMN status SET DEFAULT 'new'").filter((effect) => effect.kind === 'set-column-default')).toEqual([
+      expect.objectContaining({ column: 'status', hasDefault: true }),
+    ]);
   });
 });

@@ -32,6 +32,6 @@ export function manifestOfState(state: SchemaState, schemas?: readonly string[])
 
 /** Reads a live database and writes the manifest that describes it. */
 export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult> {
-  const catalog = await introspect(options.databaseUrl, { connection: options.connection, versionTable: options.versionTable });
+  const catalog = await introspect(options.databaseUrl, { connection: options.connection, versionTable: options.versionTable, columnDefaults: false });
   return manifestOfState(catalog.state, options.schemas);
 }

@@ -3,6 +3,16 @@
  * They use only catalogs and functions present in PostgreSQL 12 to 18.
  */
 
+/** The columns with a default, by relation: changing such a column to an enum type fails unless the default goes first. */
+const DEFAULT_COLUMNS_CTE = `default_columns AS (
+  SELECT d.adrelid, pg_catalog.json_agg(a.attname ORDER BY a.attnum) AS columns
+  FROM pg_catalog.pg_attrdef d
+  JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
+  WHERE NOT a.attisdropped
+  GROUP BY d.adrelid
+),
+`;
+
 /**
  * Everything the model needs in one round trip, as JSON columns.
  * $1: the version table's name; $2: its schema, or NULL to resolve the name through the
@@ -15,7 +25,11 @@
  * - other_relations: what statements may still name although it is no table of the model (views,
  *   partitions, foreign and extension-owned tables, the version table).
  */
-export const CATALOG_QUERY = `
+function catalogQuery(columnDefaults: boolean): string {
+  const defaultsCte = columnDefaults ? DEFAULT_COLUMNS_CTE : '';
+  const defaultsField = columnDefaults ? `,\n             'defaultColumns', dc.columns` : '';
+  const defaultsJoin = columnDefaults ? '\n    LEFT JOIN default_columns dc ON dc.adrelid = c.oid' : '';
+  return `
 WITH user_namespace AS (
   SELECT oid, nspname
   FROM pg_catalog.pg_namespace
@@ -50,15 +64,7 @@ enum_columns AS (
   WHERE a.attnum > 0 AND NOT a.attisdropped
   GROUP BY a.attrelid
 ),
--- The columns with a default, by relation (changing such a column to an enum type fails unless the default goes first).
-default_columns AS (
-  SELECT d.adrelid, pg_catalog.json_agg(a.attname ORDER BY a.attnum) AS columns
-  FROM pg_catalog.pg_attrdef d
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-  WHERE NOT a.attisdropped
-  GROUP BY d.adrelid
-),
-version_table AS (
+${defaultsCte}version_table AS (
   SELECT CASE WHEN $2::text IS NULL
               THEN pg_catalog.to_regclass(pg_catalog.quote_ident($1::text))
               ELSE pg_catalog.to_regclass(pg_catalog.quote_ident($2::text) || '.' || pg_catalog.quote_ident($1::text))
@@ -91,13 +97,11 @@ SELECT
     SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
              'schema', n.nspname,
              'name', c.relname,
-             'enumColumns', COALESCE(ec.columns, '[]'::json),
-             'defaultColumns', dc.columns
+             'enumColumns', COALESCE(ec.columns, '[]'::json)${defaultsField}
            ) ORDER BY n.nspname, c.relname), '[]'::json)
     FROM pg_catalog.pg_class c
     JOIN user_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN enum_columns ec ON ec.attrelid = c.oid
-    LEFT JOIN default_columns dc ON dc.adrelid = c.oid
+    LEFT JOIN enum_columns ec ON ec.attrelid = c.oid${defaultsJoin}
     WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */)
       AND NOT c.relispartition
       AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)
@@ -118,8 +122,16 @@ SELECT
                       WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid))
   ) AS other_relations
 `;
+}
 
 /** The revisions stamped in the version table; the relation name is quoted by the caller. */
 export function versionRowsQuery(qualifiedTable: string): string {
   return `SELECT version_num FROM ${qualifiedTable} ORDER BY version_num`;
 }
+
+/** The catalog query of `check`: with the columns that have a default. */
+export const CATALOG_QUERY = catalogQuery(true);
+
+/** The same without column defaults, for what does not simulate (`snapshot`): lighter on large schemas. */
+export const CATALOG_QUERY_WITHOUT_DEFAULTS = catalogQuery(false);
+

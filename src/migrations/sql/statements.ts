@@ -314,7 +314,10 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
   // unless a command below already needs it.
   const needsTableFirst = !(statement.cmds ?? []).some((command) => 'AlterTableCmd' in command && TABLE_CHECKING_COMMANDS.has(command.AlterTableCmd.subtype ?? ''));
   if (needsTableFirst) useTable(statement.relation, 'ALTER TABLE', guard, scope);
-  for (const command of statement.cmds ?? []) {
+  // PostgreSQL runs the subcommands in passes, not as written: DROP DEFAULT before any ALTER TYPE.
+  const dropsDefault = (command: Node): boolean => 'AlterTableCmd' in command && command.AlterTableCmd.subtype === 'AT_ColumnDefault' && command.AlterTableCmd.def === undefined;
+  const commands = [...(statement.cmds ?? []).filter(dropsDefault), ...(statement.cmds ?? []).filter((command) => !dropsDefault(command))];
+  for (const command of commands) {
     if (!('AlterTableCmd' in command)) continue;
     const { subtype, def, missing_ok: commandMissingOk } = command.AlterTableCmd;
     const column = def && 'ColumnDef' in def ? def.ColumnDef : undefined;

@@ -189,4 +189,11 @@ describe('column defaults', () => {
       expect.objectContaining({ column: 'status', hasDefault: true }),
     ]);
   });
+
+  it('puts DROP DEFAULT before ALTER TYPE in one statement, as PostgreSQL runs its passes, whatever the written order', () => {
+    const kinds = effectsOf('ALTER TABLE orders ALTER COLUMN status TYPE orderstatus USING status::orderstatus, ALTER COLUMN status DROP DEFAULT')
+      .map((effect) => effect.kind)
+      .filter((kind) => kind === 'set-column-default' || kind === 'alter-column-type');
+    expect(kinds).toEqual(['set-column-default', 'alter-column-type']);
+  });
 });

@@ -5,13 +5,13 @@
  * libpg-query's .wasm, a module of node_modules), these runs would fail, since neither the
  * repository nor a `node` is anywhere near it.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { CliResult } from '../support/cli.js';
+import { runToEnd, type CliResult } from '../support/cli.js';
 import { createTestDatabase, type TestDatabase } from '../support/database.js';
 import { reportSchemaErrors } from '../support/report-schema.js';
 
@@ -33,15 +33,7 @@ let workDir: string;
 
 /** Runs the executable with no environment at all (`env -i`) in the empty working directory. */
 function runExecutable(args: readonly string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(executable, args, { cwd: workDir, env: {}, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return runToEnd(executable, args, { cwd: workDir, env: {} });
 }
 
 beforeAll(() => {

@@ -15,7 +15,7 @@ import { Ajv } from 'ajv';
 import pg from 'pg';
 import { fingerprint, readSchemaShape } from '../../src/deploy/schema-copy.js';
 import { ALEMBIC_PYTHON, createStandardAlembicProject, type AlembicProject } from '../support/alembic.js';
-import { BIN, type CliResult } from '../support/cli.js';
+import { BIN, collectOutput, type CliResult } from '../support/cli.js';
 import { createTestDatabase, serverUrl } from '../support/database.js';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/rehearse/', import.meta.url));
@@ -75,15 +75,7 @@ function spawnGate(args: readonly string[], cwd?: string): { child: ChildProcess
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...PYTHON_ENV },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-  return { child, result, stderr: () => stderr };
+  return { child, ...collectOutput(child) };
 }
 
 function rehearseCli(args: readonly string[], cwd?: string): Promise<CliResult> {

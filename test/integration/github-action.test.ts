@@ -4,13 +4,13 @@
  * PATH by a stand-in that records its arguments and then runs the built gate (so no registry is
  * needed and the gate under test is this one), or, for the cases about the script alone, exits as told.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { BIN, type CliResult } from '../support/cli.js';
+import { BIN, runToEnd, type CliResult } from '../support/cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SCRIPT = join(ROOT, 'scripts/github-action.mjs');
@@ -41,29 +41,20 @@ function git(args: readonly string[]): void {
 
 /** Runs the script in the repository with the action's environment plus `env`. */
 function runScript(env: Record<string, string>, args: readonly string[] = ['--exit-code-output']): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SCRIPT, ...args], {
-      cwd: repo,
-      env: {
-        PATH: `${fakeBin}:${process.env['PATH'] ?? ''}`,
-        HOME: process.env['HOME'] ?? '/tmp',
-        GITHUB_ACTIONS: 'true',
-        GITHUB_OUTPUT: join(runDir, 'output'),
-        GITHUB_STEP_SUMMARY: join(runDir, 'summary.md'),
-        RUNNER_TEMP: join(runDir, 'temp'),
-        FAKE_NPX_LOG: join(runDir, 'npx.log'),
-        GATE_NODE: process.execPath,
-        GATE_BIN: BIN,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  return runToEnd(process.execPath, [SCRIPT, ...args], {
+    cwd: repo,
+    env: {
+      PATH: `${fakeBin}:${process.env['PATH'] ?? ''}`,
+      HOME: process.env['HOME'] ?? '/tmp',
+      GITHUB_ACTIONS: 'true',
+      GITHUB_OUTPUT: join(runDir, 'output'),
+      GITHUB_STEP_SUMMARY: join(runDir, 'summary.md'),
+      RUNNER_TEMP: join(runDir, 'temp'),
+      FAKE_NPX_LOG: join(runDir, 'npx.log'),
+      GATE_NODE: process.execPath,
+      GATE_BIN: BIN,
+      ...env,
+    },
   });
 }
 

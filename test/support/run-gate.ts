@@ -4,7 +4,7 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { BIN, type CliResult } from './cli.js';
+import { BIN, collectOutput, type CliResult } from './cli.js';
 
 const PROGRAM = fileURLToPath(new URL('../../dist/cli/program.js', import.meta.url));
 const RUN_COMMAND = fileURLToPath(new URL('../../dist/cli/commands/run.js', import.meta.url));
@@ -61,25 +61,18 @@ export function spawnGate(args: readonly string[], env: Record<string, string> =
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const result = new Promise<CliResult>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  const { result, stderr } = collectOutput(child);
   return {
     child,
     result,
-    stderr: () => stderr,
+    stderr,
     waitForStderr: (pattern, timeoutMs = 20_000) =>
       new Promise((resolve, reject) => {
         const deadline = Date.now() + timeoutMs;
         const poll = (): void => {
-          if (pattern.test(stderr)) return resolve();
-          if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`the gate exited before stderr matched ${pattern}:\n${stderr}`));
-          if (Date.now() > deadline) return reject(new Error(`stderr did not match ${pattern} within ${timeoutMs} ms:\n${stderr}`));
+          if (pattern.test(stderr())) return resolve();
+          if (child.exitCode !== null || child.signalCode !== null) return reject(new Error(`the gate exited before stderr matched ${pattern}:\n${stderr()}`));
+          if (Date.now() > deadline) return reject(new Error(`stderr did not match ${pattern} within ${timeoutMs} ms:\n${stderr()}`));
           setTimeout(poll, 50);
         };
         poll();

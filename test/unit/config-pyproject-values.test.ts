@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '../../src/config/load.js';
 import { InputError } from '../../src/errors.js';
+import { inputErrorLines } from '../support/input-error.js';
 
 let root: string;
 beforeEach(async () => {
@@ -13,15 +14,7 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-async function problems(promise: Promise<unknown>): Promise<readonly string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error.lines;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const problems = inputErrorLines;
 
 describe('[tool.schema-gate] values pyproject.toml cannot hold', () => {
   it.each([

@@ -5,7 +5,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { findConfig, searchDirectories } from '../../src/config/find.js';
 import { loadConfig } from '../../src/config/load.js';
 import { closest } from '../../src/edit-distance.js';
-import { InputError } from '../../src/errors.js';
+import { inputErrorLines } from '../support/input-error.js';
 
 let root: string;
 beforeEach(async () => {
@@ -19,16 +19,7 @@ async function write(relativePath: string, content: unknown): Promise<string> {
   return file;
 }
 
-/** The lines of the InputError a promise rejects with. */
-async function problems(promise: Promise<unknown>): Promise<readonly string[]> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof InputError) return error.lines;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
+const problems = inputErrorLines;
 
 describe('finding the configuration', () => {
   it('finds none in an empty directory', async () => {

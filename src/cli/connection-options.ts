@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import type { ConnectionOptions } from '../catalog/connection.js';
 import type { VersionTableOptions } from '../catalog/introspect.js';
 import { InputError } from '../errors.js';
+import { givenMoreThanOnce } from './repeated-flag.js';
 
 /** The flags every command that reads a database shares. */
 export function withDatabaseOptions<T>(yargs: Argv<T>) {
@@ -31,7 +32,7 @@ type SecondsFlagValue = string | number | ReadonlyArray<string | number>;
  */
 export function parseSeconds(flag: string, value: SecondsFlagValue): { seconds: number } | { problem: string } {
   const problem = (got: string): { problem: string } => ({ problem: `--${flag} must be a positive number of seconds, got ${got}` });
-  if (Array.isArray(value)) return { problem: `--${flag} is given more than once (${value.map(String).join(', ')}): give it once` };
+  if (Array.isArray(value)) return { problem: givenMoreThanOnce(flag, value) };
   const text = String(value).trim();
   if (text === '') return problem('an empty value');
   const seconds = typeof value === 'number' ? value : Number(text);

@@ -11,6 +11,7 @@ import { rehearseCommand } from './commands/rehearse.js';
 import { rulesCommand } from './commands/rules.js';
 import { runCommandModule } from './commands/run.js';
 import { snapshotCommand } from './commands/snapshot.js';
+import { givenMoreThanOnce } from './repeated-flag.js';
 import { printError } from './run-command.js';
 
 /** The yargs program; exported so tests can parse without spawning. */
@@ -74,7 +75,7 @@ export function repeatedFlag(parsed: Record<string, unknown>, arrays: ReadonlySe
     if (flag === '_' || flag === '--' || flag === '$0' || arrays.has(flag) || !Array.isArray(value)) continue;
     // Aliases and camel-case copies share the value: name the flag once, as written on the command line.
     if (flag.length === 1 || /[A-Z]/.test(flag)) continue;
-    return `--${flag} is given more than once (${value.map(String).join(', ')}): give it once`;
+    return givenMoreThanOnce(flag, value);
   }
   return undefined;
 }

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError, readErrorReason } from '../errors.js';
-import { formatQualifiedName, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
+import { formatQualifiedName, MAX_IDENTIFIER_BYTES, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
 import { createSchemaState, type EnumType, type SchemaState, type Table } from '../model/schema-state.js';
 import generatedValidator from './manifest-validator.generated.js';
 
@@ -18,9 +18,6 @@ export interface Manifest {
   readonly document: ManifestDocument;
   readonly expected: SchemaState;
 }
-
-/** PostgreSQL truncates identifiers and rejects labels longer than NAMEDATALEN - 1 bytes. */
-const MAX_IDENTIFIER_BYTES = 63;
 
 /**
  * The manifest's validator: ajv's code for schemas/manifest.schema.json (all errors, strict),

@@ -12,6 +12,25 @@ export interface QualifiedName {
 
 export const DEFAULT_SCHEMA = 'public';
 
+/** PostgreSQL's limit on names and enum labels, in bytes (NAMEDATALEN - 1). */
+export const MAX_IDENTIFIER_BYTES = 63;
+
+/**
+ * A name as PostgreSQL stores it: its first 63 bytes, never splitting a character, as PostgreSQL's
+ * scanner truncates an identifier (for names that reach it through Python rather than SQL text).
+ */
+export function storedIdentifier(name: string): string {
+  if (name.length * 3 <= MAX_IDENTIFIER_BYTES || Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
+  let bytes = 0;
+  let end = 0;
+  for (const character of name) {
+    bytes += Buffer.byteLength(character, 'utf8');
+    if (bytes > MAX_IDENTIFIER_BYTES) break;
+    end += character.length;
+  }
+  return name.slice(0, end);
+}
+
 /**
  * Parses a manifest name: `name` (schema `public`) or `schema.name`. A part that itself contains
  * a dot or a double quote is written double-quoted, with `""` for a quote: `"my.schema".items`.

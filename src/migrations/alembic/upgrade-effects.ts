@@ -14,7 +14,7 @@
  */
 import { parser } from '@lezer/python';
 import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type ExistenceSource, type Guard, type RunCondition, type SourceLocation } from '../../model/effect.js';
-import { DEFAULT_SCHEMA, nameKey, type QualifiedName } from '../../model/names.js';
+import { DEFAULT_SCHEMA, nameKey, storedIdentifier, type QualifiedName } from '../../model/names.js';
 import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
@@ -2228,7 +2228,7 @@ class UpgradeInterpreter {
       if (name?.kind !== 'str') return opaque('a table whose name schema-gate cannot evaluate');
       return {
         kind: 'table',
-        name: { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) },
+        name: { schema: schema?.kind === 'str' ? storedIdentifier(schema.value) : DEFAULT_SCHEMA, name: storedIdentifier(name.value) },
         unqualified: schema?.kind !== 'str',
         columns: args.positional.filter((item): item is ColumnValue => item.kind === 'column'),
       };
@@ -2447,6 +2447,8 @@ class UpgradeInterpreter {
         return opaque(`the result of .${name}() on ${receiver.reason}`);
       case 'table':
         if (name === 'create' && this.tableCreate(receiver, args, line, frame)) return NONE;
+        // t.select(), t.update().values(...): a Core statement, as sa.update(t) is.
+        if (CORE_DATA_STATEMENTS.has(name)) return { kind: 'sqlalchemy-object', path: `table.${name}` };
         if (DATABASE_METHODS.has(name)) this.unknown(line, `calls \`.${name}()\` on the table ${receiver.name.name}, which schema-gate does not model`, frame, { mayCreateTables: true });
         return opaque(`the result of table.${name}()`);
       default:
@@ -2642,7 +2644,7 @@ class UpgradeInterpreter {
   private usedTable(name: Value | undefined, schema: Value | undefined): { table: QualifiedName; unqualified: boolean } | undefined {
     if (name?.kind !== 'str') return undefined;
     if (schema !== undefined && schema.kind !== 'str' && schema.kind !== 'none') return undefined;
-    return { table: { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) }, unqualified: schema?.kind !== 'str' };
+    return { table: { schema: schema?.kind === 'str' ? storedIdentifier(schema.value) : DEFAULT_SCHEMA, name: storedIdentifier(name.value) }, unqualified: schema?.kind !== 'str' };
   }
 
   /** An operation that needs an existing table (an index, a constraint, rows): a `use-table` effect. */
@@ -2684,7 +2686,7 @@ class UpgradeInterpreter {
       this.unknown(line, `${call}() in a schema schema-gate cannot evaluate${schema.kind === 'opaque' ? `: ${schema.reason}` : ''}`, frame, { mayCreateTables: TABLE_MAKERS.has(call) });
       return undefined;
     }
-    return { schema: schema?.kind === 'str' ? identifier(schema.value) : DEFAULT_SCHEMA, name: identifier(name.value) };
+    return { schema: schema?.kind === 'str' ? storedIdentifier(schema.value) : DEFAULT_SCHEMA, name: storedIdentifier(name.value) };
   }
 
   /**
@@ -2697,14 +2699,12 @@ class UpgradeInterpreter {
     if (sql?.kind !== 'str') {
       // Rows read or written through SQLAlchemy Core (sa.select/insert/update/delete, table.update()):
       // data, never a change of the schema.
-      const rows = sql !== undefined && (isRowStatement(sql) || isCoreDataStatement(sql));
+      const rows = sql !== undefined && isCoreDataStatement(sql);
       const reason =
         sql === undefined
           ? `${call}() without SQL`
           : sql.kind === 'opaque'
-            ? isRowStatement(sql)
-              ? `${call}() runs a SQLAlchemy expression (${sql.reason}), not SQL text`
-              : `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
+            ? `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
             : `${call}() runs a SQLAlchemy expression (${sql.kind === 'sqlalchemy-object' ? `\`${sql.path.replace(/^sqlalchemy\./, 'sa.')}\`` : sql.kind}), not SQL text`;
       this.unknown(line, reason, frame, rows ? { dataOnly: true } : { mayCreateTables: sql !== undefined });
       // What it returns is rows, whatever the statement: reading them runs no further SQL.
@@ -2939,7 +2939,7 @@ class UpgradeInterpreter {
         this.unknown(enumType.line, `the column ${table.name}.${columnName ?? '?'} is an Enum whose name or schema schema-gate cannot evaluate: ${why}`, frame);
         continue;
       }
-      const enumName: QualifiedName = { schema, name: identifier(enumType.name) };
+      const enumName: QualifiedName = { schema, name: storedIdentifier(enumType.name) };
       const createsType = this.createsTypeWithTable(enumType, frame);
       let knownEnum = true;
       if (createsType) {
@@ -3028,7 +3028,7 @@ class UpgradeInterpreter {
       this.unknown(line, `${call}() with an Enum column whose name, type name or schema schema-gate cannot evaluate`, frame);
       return 'invalid';
     }
-    return { name: columnName, enumType: { schema, name: identifier(enumType.name) }, isArray, knownEnum: true };
+    return { name: columnName, enumType: { schema, name: storedIdentifier(enumType.name) }, isArray, knownEnum: true };
   }
 
   private addColumn(table: QualifiedName, column: Value | undefined, ifNotExists: boolean, line: number, frame: Frame, call: string): void {
@@ -3161,7 +3161,7 @@ class UpgradeInterpreter {
       this.unknown(line, `Enum.${method}() of a type whose name or schema schema-gate cannot evaluate`, frame);
       return NONE;
     }
-    const name: QualifiedName = { schema, name: identifier(enumType.name) };
+    const name: QualifiedName = { schema, name: storedIdentifier(enumType.name) };
     const guard: Guard = checkfirst ? { kind: 'checkfirst' } : NO_GUARD;
     if (enumType.aliasesDependOnVersion) this.noteVersion(enumType.line, 'enum-class-aliases', '2.0', this.sqlalchemyAtLeast(2, 0), frame);
     if (method === 'drop') {
@@ -3191,7 +3191,7 @@ class UpgradeInterpreter {
       const columnName = this.columnName(column);
       if (!found || !found.enumType.native || columnName === undefined || typeof found.enumType.name !== 'string') continue;
       const schema = this.enumSchema(found.enumType, table.name);
-      if (typeof schema === 'string') enumColumns.set(columnName, { schema, name: identifier(found.enumType.name) });
+      if (typeof schema === 'string') enumColumns.set(columnName, { schema, name: storedIdentifier(found.enumType.name) });
     }
     if (enumColumns.size === 0) return;
     const items = rows ? this.iterate(rows) : { reason: 'no rows' };
@@ -3320,22 +3320,6 @@ function importedPath(path: string, binding: string): Value {
   return { kind: 'path', path, binding, attributes: 0 };
 }
 
-/** PostgreSQL keeps the first 63 bytes of an identifier (NAMEDATALEN - 1), never splitting a character. */
-const MAX_IDENTIFIER_BYTES = 63;
-
-/** A name from Python as PostgreSQL stores it: truncated to 63 bytes, as its scanner truncates SQL identifiers. */
-function identifier(name: string): string {
-  if (name.length * 3 <= MAX_IDENTIFIER_BYTES || Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
-  let bytes = 0;
-  let end = 0;
-  for (const character of name) {
-    bytes += Buffer.byteLength(character, 'utf8');
-    if (bytes > MAX_IDENTIFIER_BYTES) break;
-    end += character.length;
-  }
-  return name.slice(0, end);
-}
-
 /**
  * The label a `server_default` names: a plain string, or `sa.text("'x'")` (a quoted literal, as
  * autogenerate writes it). Undefined for anything else (a function call, a number).
@@ -3391,19 +3375,14 @@ function mayRunDdl(node: SyntaxNode, args: Arguments): boolean {
   return node.parent?.name === 'ExpressionStatement' || [...args.positional, ...args.keywords.values()].some((value) => value.kind === 'bind' || value.kind === 'migration-context');
 }
 
-/** SQL built from a table's `select()`/`insert()`/`update()`/`delete()`: rows, never DDL. */
 /** The SQLAlchemy Core constructs that read or write rows only. */
 const CORE_DATA_STATEMENTS = new Set(['select', 'insert', 'update', 'delete', 'exists', 'union', 'union_all', 'values']);
 
-/** `sa.select(...)`, `sa.update(t).where(...).values(...)`: a Core statement that reads or writes rows. */
+/** `sa.select(...)`, `sa.update(t).where(...).values(...)`, `t.insert()`: a Core statement that reads or writes rows. */
 function isCoreDataStatement(sql: Value): boolean {
   if (sql.kind !== 'sqlalchemy-object') return false;
   const construct = sql.path.split('(')[0]!.split('.').pop()!;
   return CORE_DATA_STATEMENTS.has(construct);
-}
-
-function isRowStatement(sql: Value): boolean {
-  return sql.kind === 'opaque' && /the result of table\.(select|insert|update|delete)\(\)$/.test(sql.reason);
 }
 
 /**

@@ -16,6 +16,7 @@ import { arch, constants as osConstants, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
+import { sqlalchemyUrl } from '../catalog/urls.js';
 import { connect, describeDatabaseFailure, describeTarget, redactUrl, scrubPassword, DEFAULT_CONNECTION_OPTIONS, type ConnectionOptions } from '../catalog/connection.js';
 import { introspectWithClient, quoteIdentifier, type VersionTableOptions } from '../catalog/introspect.js';
 import { startEmbeddedPostgres } from '../embedded/server.js';
@@ -423,7 +424,7 @@ async function createScratchDatabase(context: RehearsalContext): Promise<Scratch
   context.databases.add(name);
   await onScratchServer(context.server, context.connection, `create database ${name} on`, (client) => client.query(`CREATE DATABASE ${quoteIdentifier(name)} TEMPLATE template0`));
   const url = withDatabase(context.server.adminUrl, name);
-  return { name, url, commandUrl: url.replace(/^postgres:\/\//i, 'postgresql://') };
+  return { name, url, commandUrl: sqlalchemyUrl(url) };
 }
 
 /**

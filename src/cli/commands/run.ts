@@ -9,6 +9,7 @@ import { databaseOptions, resolveDatabaseUrl, withDatabaseOptions } from '../con
 import { withMigrationsOptions } from '../migrations-options.js';
 import { printError, runCommand } from '../run-command.js';
 import { shellCommand } from '../../shell-words.js';
+import { sqlalchemyUrl } from '../../catalog/urls.js';
 
 /** Exit code when another deploy held the lock for the whole --lock-timeout. */
 export const LOCK_TIMEOUT_EXIT_CODE = 4;
@@ -248,6 +249,6 @@ export function commandEnvironment(databaseUrl: string, env: NodeJS.ProcessEnv):
   const withoutScheme = (url: string): string => url.replace(/^postgres(ql)?:\/\//i, '');
   const current = env['DATABASE_URL'];
   if (current !== undefined && withoutScheme(current) === withoutScheme(databaseUrl)) return {};
-  return { env: { ...env, DATABASE_URL: databaseUrl.replace(/^postgres:\/\//i, 'postgresql://') } };
+  return { env: { ...env, DATABASE_URL: sqlalchemyUrl(databaseUrl) } };
 }
 

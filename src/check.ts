@@ -18,6 +18,7 @@ import type { MigrationsContext, RuleContext } from './rules/rule.js';
 import { demoteUnchanged } from './rules/filters/changed-since.js';
 import { applySuppressions, UNUSED_SUPPRESSION_RULE, type SuppressedFinding } from './rules/filters/suppressions.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
+import { plural } from './plural.js';
 
 export { isSafe, summarize, type FindingSummary, type SuppressedFinding };
 
@@ -219,7 +220,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   if (!catalog) {
     notes.push(
       baseline
-        ? `offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from the baseline ${baseline.file} (${countOf(baseline.expected.enums.size, 'enum')}, ${countOf(baseline.expected.tables.size, 'table')})`
+        ? `offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from the baseline ${baseline.file} (${plural(baseline.expected.enums.size, 'enum')}, ${plural(baseline.expected.tables.size, 'table')})`
         : 'offline: no database URL (--database-url or DATABASE_URL), so the pending migrations are simulated from an empty database',
     );
   }
@@ -247,7 +248,7 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     if (neverCreated.length > 0) {
       const shown = neverCreated.slice(0, 3).join(', ') + (neverCreated.length > 3 ? ', …' : '');
       notes.push(
-        `${countOf(neverCreated.length, 'table')} (${shown}) ${neverCreated.length === 1 ? 'is' : 'are'} used but created by no revision: if ${neverCreated.length === 1 ? 'it exists' : 'they exist'} before the first one (made by metadata.create_all()), pass --baseline with a manifest that lists ${neverCreated.length === 1 ? 'it' : 'them'}`,
+        `${plural(neverCreated.length, 'table')} (${shown}) ${neverCreated.length === 1 ? 'is' : 'are'} used but created by no revision: if ${neverCreated.length === 1 ? 'it exists' : 'they exist'} before the first one (made by metadata.create_all()), pass --baseline with a manifest that lists ${neverCreated.length === 1 ? 'it' : 'them'}`,
       );
     }
   }
@@ -336,9 +337,4 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
     ...(filtered.suppressed.length > 0 ? { suppressed: filtered.suppressed } : {}),
     ...(changedSince ? { changedSince } : {}),
   };
-}
-
-/** `1 table`, `3 enums`. */
-function countOf(count: number, noun: string): string {
-  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

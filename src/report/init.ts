@@ -1,10 +1,7 @@
 import { Chalk } from 'chalk';
 import type { InitResult } from '../init/init.js';
 import { formatFindingLines } from './text.js';
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
+import { plural } from '../plural.js';
 
 /** Where the manifest came from, in a few words. */
 function describeSource(result: InitResult): string {

@@ -4,6 +4,7 @@ import { ruleDocPath } from '../rules/rule.js';
 import type { SourceRoot } from './formats.js';
 import { filterSentences } from './filters.js';
 import { pathFromRoot } from './paths.js';
+import { plural } from '../plural.js';
 
 /** How the Markdown report is rendered. */
 export interface MarkdownOptions {
@@ -16,10 +17,6 @@ export interface MarkdownOptions {
 }
 
 const SEVERITY_LABELS: Record<Severity, string> = { error: '🔴 error', warning: '🟡 warning', info: 'ℹ️ info' };
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 /** Text for a table cell: a pipe would end the cell, a newline the row, and `<` could open an HTML tag. */
 function cell(text: string): string {

@@ -9,15 +9,12 @@ import type { FingerprintDiff } from '../deploy/schema-copy.js';
 import { VERSION } from '../version.js';
 import { REPORT_FORMAT_VERSION } from './json.js';
 import { formatFindingLines } from './text.js';
+import { plural } from '../plural.js';
 
 /** How many changed statements a text report shows per direction before it says "and N more". */
 const SHOWN_CHANGES = 10;
 
 const STATUS_SYMBOLS: Record<SituationResult['status'], string> = { passed: '✔', failed: '✖', skipped: '–' };
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
-}
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)} s`;

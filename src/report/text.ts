@@ -2,6 +2,7 @@ import { Chalk, type ChalkInstance } from 'chalk';
 import type { CheckResult, FindingSummary } from '../check.js';
 import type { Finding, Severity } from '../rules/index.js';
 import { filterSentences } from './filters.js';
+import { plural } from '../plural.js';
 
 /** How the text report is rendered. */
 export interface TextOptions {
@@ -21,10 +22,6 @@ function paint(chalk: ChalkInstance, severity: Severity, text: string): string {
   if (severity === 'error') return chalk.red(text);
   if (severity === 'warning') return chalk.yellow(text);
   return chalk.blue(text);
-}
-
-function plural(count: number, word: string): string {
-  return `${count} ${word}${count === 1 ? '' : 's'}`;
 }
 
 /** The heading under which a finding is grouped: its object, else its file, else "general". */

@@ -40,7 +40,7 @@ export type { GateConfig } from './config/load.js';
 export type { ConfigSource, ConfigOptionKey } from './config/find.js';
 export type { Manifest, ManifestDocument } from './manifest/load.js';
 export { introspect, introspectWithClient } from './catalog/introspect.js';
-export type { CatalogSnapshot, VersionTableOptions, VersionTableState } from './catalog/introspect.js';
+export type { CatalogSnapshot, IntrospectDetail, VersionTableOptions, VersionTableState } from './catalog/introspect.js';
 export { connect, redactUrl, DEFAULT_CONNECTION_OPTIONS } from './catalog/connection.js';
 export type { ConnectionOptions } from './catalog/connection.js';
 export { compareStates, diffLabels } from './model/compare.js';

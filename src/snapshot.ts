@@ -24,14 +24,15 @@ export interface SnapshotResult {
 
 /** The manifest that describes a schema, limited to some schemas (all when `schemas` is empty). */
 export function manifestOfState(state: SchemaState, schemas?: readonly string[]): SnapshotResult {
-  const wanted = schemas && schemas.length > 0 ? new Set(schemas) : undefined;
-  const inScope = (object: { schema: string }): boolean => !wanted || wanted.has(object.schema);
+  if (!schemas || schemas.length === 0) return { manifest: manifestFromState(state), skippedEmptyEnums: [] };
+  const wanted = new Set(schemas);
+  const inScope = (object: { schema: string }): boolean => wanted.has(object.schema);
   const written = createSchemaState([...state.enums.values()].filter(inScope), [...state.tables.values()].filter(inScope));
   return { manifest: manifestFromState(written), skippedEmptyEnums: [] };
 }
 
 /** Reads a live database and writes the manifest that describes it. */
 export async function snapshot(options: SnapshotOptions): Promise<SnapshotResult> {
-  const catalog = await introspect(options.databaseUrl, { connection: options.connection, versionTable: options.versionTable, columnDefaults: false });
+  const catalog = await introspect(options.databaseUrl, { connection: options.connection, versionTable: options.versionTable, namesOnly: true });
   return manifestOfState(catalog.state, options.schemas);
 }

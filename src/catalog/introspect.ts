@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { DatabaseError } from '../errors.js';
 import type { QualifiedName } from '../model/names.js';
 import { createSchemaState, type SchemaState } from '../model/schema-state.js';
-import { CATALOG_QUERY, CATALOG_QUERY_WITHOUT_DEFAULTS, versionRowsQuery } from './queries.js';
+import { CATALOG_NAMES_QUERY, CATALOG_QUERY, versionRowsQuery } from './queries.js';
 import { connect, DEFAULT_CONNECTION_OPTIONS, describeDatabaseFailure, type ConnectionOptions } from './connection.js';
 
 /** Where Alembic keeps its bookkeeping; set in env.py, so the user passes it as flags. */
@@ -35,8 +35,18 @@ interface CatalogRow {
   database_name: string;
   version_table: { schema: string; name: string } | null;
   enums: { schema: string; name: string; labels: string[] }[];
-  tables: { schema: string; name: string; enumColumns: { name: string; typeSchema: string; typeName: string; isArray: boolean }[]; defaultColumns?: string[] | null }[];
+  tables: { schema: string; name: string; enumColumns?: { name: string; typeSchema: string; typeName: string; isArray: boolean }[]; defaultColumns?: string[] | null }[];
   other_relations: { schema: string; name: string }[];
+}
+
+/** How much of the catalog to read. */
+export interface IntrospectDetail {
+  /**
+   * Only the names of the enums (with their labels) and of the tables, what a manifest holds: the
+   * tables then have no enum columns and no columns with defaults, and there are no other
+   * relations, so the state is not one to simulate on. Cheaper on large schemas.
+   */
+  readonly namesOnly?: boolean;
 }
 
 /** Quotes an identifier for SQL text, the way quote_ident does when it must. */
@@ -45,9 +55,8 @@ export function quoteIdentifier(identifier: string): string {
 }
 
 /** Reads the catalog through an open client, inside `withReadOnlySnapshot`. Errors propagate as pg errors. */
-export async function introspectWithClient(client: pg.Client, versionTable: VersionTableOptions = {}, options: { columnDefaults?: boolean } = {}): Promise<CatalogSnapshot> {
-  // Which columns have a default matters to the simulation only (a type change to an enum); a snapshot skips it.
-  const query = options.columnDefaults === false ? CATALOG_QUERY_WITHOUT_DEFAULTS : CATALOG_QUERY;
+export async function introspectWithClient(client: pg.Client, versionTable: VersionTableOptions = {}, options: IntrospectDetail = {}): Promise<CatalogSnapshot> {
+  const query = options.namesOnly ? CATALOG_NAMES_QUERY : CATALOG_QUERY;
   return withReadOnlySnapshot(client, async () => {
     const { rows } = await client.query<CatalogRow>(query, [versionTable.name ?? 'alembic_version', versionTable.schema ?? null]);
     const row = rows[0]!;
@@ -62,7 +71,7 @@ export async function introspectWithClient(client: pg.Client, versionTable: Vers
       row.tables.map((table) => ({
         schema: table.schema,
         name: table.name,
-        enumColumns: table.enumColumns.map((column) => ({
+        enumColumns: (table.enumColumns ?? []).map((column) => ({
           name: column.name,
           enumType: { schema: column.typeSchema, name: column.typeName },
           isArray: column.isArray,
@@ -100,13 +109,13 @@ export async function withReadOnlySnapshot<T>(client: pg.Client, body: () => Pro
  */
 export async function introspect(
   url: string,
-  options: { connection?: ConnectionOptions; versionTable?: VersionTableOptions; onProgress?: (phase: 'connecting' | 'introspecting') => void; columnDefaults?: boolean } = {},
+  options: { connection?: ConnectionOptions; versionTable?: VersionTableOptions; onProgress?: (phase: 'connecting' | 'introspecting') => void } & IntrospectDetail = {},
 ): Promise<CatalogSnapshot> {
   options.onProgress?.('connecting');
   const client = await connect(url, options.connection ?? DEFAULT_CONNECTION_OPTIONS);
   try {
     options.onProgress?.('introspecting');
-    return await introspectWithClient(client, options.versionTable, options.columnDefaults === false ? { columnDefaults: false } : {});
+    return await introspectWithClient(client, options.versionTable, options.namesOnly ? { namesOnly: true } : {});
   } catch (error) {
     if (error instanceof DatabaseError) throw error;
     throw new DatabaseError(describeDatabaseFailure(error, url, 'read the catalog of'));

@@ -3,15 +3,48 @@
  * They use only catalogs and functions present in PostgreSQL 12 to 18.
  */
 
-/** The columns with a default, by relation: changing such a column to an enum type fails unless the default goes first. */
-const DEFAULT_COLUMNS_CTE = `default_columns AS (
-  SELECT d.adrelid, pg_catalog.json_agg(a.attname ORDER BY a.attnum) AS columns
-  FROM pg_catalog.pg_attrdef d
-  JOIN pg_catalog.pg_attribute a ON a.attrelid = d.adrelid AND a.attnum = d.adnum
-  WHERE NOT a.attisdropped
-  GROUP BY d.adrelid
+/**
+ * The columns the model needs, by relation, in one pass over pg_attribute (not one lookup per
+ * table): those whose type is an enum or an enum's array type (an array's element type is its
+ * typelem), and those with a default (a generation expression counts: both live in pg_attrdef),
+ * since changing such a column to an enum type fails unless the default goes first.
+ */
+const RELATION_COLUMNS_CTE = `relation_columns AS (
+  SELECT a.attrelid,
+         pg_catalog.json_agg(pg_catalog.json_build_object(
+           'name', a.attname,
+           'typeSchema', en.nspname,
+           'typeName', et.typname,
+           'isArray', ct.oid <> et.oid
+         ) ORDER BY a.attnum) FILTER (WHERE et.oid IS NOT NULL) AS enum_columns,
+         pg_catalog.json_agg(a.attname ORDER BY a.attnum) FILTER (WHERE a.atthasdef) AS default_columns
+  FROM pg_catalog.pg_attribute a
+  JOIN pg_catalog.pg_type ct ON ct.oid = a.atttypid
+  LEFT JOIN pg_catalog.pg_type et
+    ON et.oid = CASE WHEN ct.typtype = 'e' THEN ct.oid ELSE ct.typelem END
+   AND et.typtype = 'e' /* enum */
+   AND (ct.oid = et.oid OR ct.oid = et.typarray)
+  LEFT JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace
+  WHERE a.attnum > 0 AND NOT a.attisdropped
+    AND (et.oid IS NOT NULL OR a.atthasdef)
+  GROUP BY a.attrelid
 ),
 `;
+
+/** What statements may still name although it is no table of the model. */
+const OTHER_RELATIONS = `(
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', n.nspname, 'name', c.relname)
+           ORDER BY n.nspname, c.relname), '[]'::json)
+    FROM pg_catalog.pg_class c
+    JOIN user_namespace n ON n.oid = c.relnamespace
+    WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */, 'v' /* view */,
+                        'm' /* materialized view */, 'f' /* foreign table */)
+      AND (c.relkind IN ('v', 'm', 'f')
+           OR c.relispartition
+           OR c.oid = (SELECT oid FROM version_table)
+           OR EXISTS (SELECT 1 FROM extension_member m
+                      WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid))
+  )`;
 
 /**
  * Everything the model needs in one round trip, as JSON columns.
@@ -24,11 +57,13 @@ const DEFAULT_COLUMNS_CTE = `default_columns AS (
  * - the version table is Alembic's bookkeeping and is not a table of the schema;
  * - other_relations: what statements may still name although it is no table of the model (views,
  *   partitions, foreign and extension-owned tables, the version table).
+ * With `namesOnly`, the tables have no columns and other_relations is empty.
  */
-function catalogQuery(columnDefaults: boolean): string {
-  const defaultsCte = columnDefaults ? DEFAULT_COLUMNS_CTE : '';
-  const defaultsField = columnDefaults ? `,\n             'defaultColumns', dc.columns` : '';
-  const defaultsJoin = columnDefaults ? '\n    LEFT JOIN default_columns dc ON dc.adrelid = c.oid' : '';
+function catalogQuery(namesOnly: boolean): string {
+  const columnsCte = namesOnly ? '' : RELATION_COLUMNS_CTE;
+  const columnsFields = namesOnly ? '' : `,\n             'enumColumns', COALESCE(rc.enum_columns, '[]'::json),\n             'defaultColumns', rc.default_columns`;
+  const columnsJoin = namesOnly ? '' : '\n    LEFT JOIN relation_columns rc ON rc.attrelid = c.oid';
+  const otherRelations = namesOnly ? "'[]'::json" : OTHER_RELATIONS;
   return `
 WITH user_namespace AS (
   SELECT oid, nspname
@@ -42,29 +77,7 @@ extension_member AS (
   FROM pg_catalog.pg_depend
   WHERE deptype = 'e' /* member of an extension */
 ),
--- Each enum, and its array type: the column types that name an enum.
-enum_column_type AS (
-  SELECT t.oid AS column_type, t.oid AS enum_type FROM pg_catalog.pg_type t WHERE t.typtype = 'e' /* enum */
-  UNION ALL
-  SELECT t.typarray, t.oid FROM pg_catalog.pg_type t WHERE t.typtype = 'e' AND t.typarray <> 0
-),
--- The enum columns of every relation, in one pass over pg_attribute (not one lookup per table).
-enum_columns AS (
-  SELECT a.attrelid,
-         pg_catalog.json_agg(pg_catalog.json_build_object(
-           'name', a.attname,
-           'typeSchema', en.nspname,
-           'typeName', et.typname,
-           'isArray', ect.column_type <> ect.enum_type
-         ) ORDER BY a.attnum) AS columns
-  FROM pg_catalog.pg_attribute a
-  JOIN enum_column_type ect ON ect.column_type = a.atttypid
-  JOIN pg_catalog.pg_type et ON et.oid = ect.enum_type
-  JOIN pg_catalog.pg_namespace en ON en.oid = et.typnamespace
-  WHERE a.attnum > 0 AND NOT a.attisdropped
-  GROUP BY a.attrelid
-),
-${defaultsCte}version_table AS (
+${columnsCte}version_table AS (
   SELECT CASE WHEN $2::text IS NULL
               THEN pg_catalog.to_regclass(pg_catalog.quote_ident($1::text))
               ELSE pg_catalog.to_regclass(pg_catalog.quote_ident($2::text) || '.' || pg_catalog.quote_ident($1::text))
@@ -96,31 +109,17 @@ SELECT
   (
     SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object(
              'schema', n.nspname,
-             'name', c.relname,
-             'enumColumns', COALESCE(ec.columns, '[]'::json)${defaultsField}
+             'name', c.relname${columnsFields}
            ) ORDER BY n.nspname, c.relname), '[]'::json)
     FROM pg_catalog.pg_class c
-    JOIN user_namespace n ON n.oid = c.relnamespace
-    LEFT JOIN enum_columns ec ON ec.attrelid = c.oid${defaultsJoin}
+    JOIN user_namespace n ON n.oid = c.relnamespace${columnsJoin}
     WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */)
       AND NOT c.relispartition
       AND c.oid IS DISTINCT FROM (SELECT oid FROM version_table)
       AND NOT EXISTS (SELECT 1 FROM extension_member m
                       WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid)
   ) AS tables,
-  (
-    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_object('schema', n.nspname, 'name', c.relname)
-           ORDER BY n.nspname, c.relname), '[]'::json)
-    FROM pg_catalog.pg_class c
-    JOIN user_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r' /* ordinary table */, 'p' /* partitioned table */, 'v' /* view */,
-                        'm' /* materialized view */, 'f' /* foreign table */)
-      AND (c.relkind IN ('v', 'm', 'f')
-           OR c.relispartition
-           OR c.oid = (SELECT oid FROM version_table)
-           OR EXISTS (SELECT 1 FROM extension_member m
-                      WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid))
-  ) AS other_relations
+  ${otherRelations} AS other_relations
 `;
 }
 
@@ -129,9 +128,13 @@ export function versionRowsQuery(qualifiedTable: string): string {
   return `SELECT version_num FROM ${qualifiedTable} ORDER BY version_num`;
 }
 
-/** The catalog query of `check`: with the columns that have a default. */
-export const CATALOG_QUERY = catalogQuery(true);
+/** The catalog query of `check` and `plan`: everything the simulation starts from. */
+export const CATALOG_QUERY = catalogQuery(false);
 
-/** The same without column defaults, for what does not simulate (`snapshot`): lighter on large schemas. */
-export const CATALOG_QUERY_WITHOUT_DEFAULTS = catalogQuery(false);
+/**
+ * The names of the enums (with their labels) and of the tables, without their columns or the other
+ * relations: all a manifest holds, for what does not simulate (`snapshot`). On 5,000 tables it
+ * skips a pass over pg_attribute and a third of the JSON.
+ */
+export const CATALOG_NAMES_QUERY = catalogQuery(true);
 

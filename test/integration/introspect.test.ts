@@ -78,6 +78,33 @@ describe('introspect', () => {
     ]);
   });
 
+  it('records the columns with a default or a generation expression, never a dropped one', async () => {
+    await db.sql(`CREATE TYPE status AS ENUM ('new', 'done');
+      CREATE TABLE jobs (id serial, note text, state status DEFAULT 'new', twice int GENERATED ALWAYS AS (id * 2) STORED, gone int DEFAULT 1, plain int);
+      ALTER TABLE jobs DROP COLUMN gone;
+      CREATE TABLE bare (id int, labels status[])`);
+    const tables = [...(await introspect(db.url)).state.tables.values()];
+    const jobs = tables.find((t) => t.name === 'jobs')!;
+    const bare = tables.find((t) => t.name === 'bare')!;
+    expect(jobs.defaultColumns).toEqual(['id', 'state', 'twice']);
+    expect(jobs.enumColumns).toEqual([{ name: 'state', enumType: { schema: 'public', name: 'status' }, isArray: false }]);
+    expect(bare.defaultColumns).toBeUndefined();
+    expect(bare.enumColumns).toEqual([{ name: 'labels', enumType: { schema: 'public', name: 'status' }, isArray: true }]);
+
+  });
+
+  it('reads only the names of enums and tables when asked, as a manifest holds them', async () => {
+    await db.sql(`CREATE TYPE status AS ENUM ('new', 'done'); CREATE TABLE jobs (id serial, state status DEFAULT 'new');
+      CREATE VIEW open_jobs AS SELECT id FROM jobs; CREATE TABLE alembic_version (version_num varchar(32)); INSERT INTO alembic_version VALUES ('a1')`);
+    const full = await introspect(db.url);
+    const names = await introspect(db.url, { namesOnly: true });
+    expect([...names.state.enums.values()]).toEqual([...full.state.enums.values()]);
+    expect([...names.state.tables.values()]).toEqual([{ schema: 'public', name: 'jobs', enumColumns: [] }]);
+    expect(names.state.otherRelations).toBeUndefined();
+    expect(full.state.otherRelations?.size).toBe(2);
+    expect(names.versionTable).toEqual(full.versionTable);
+  });
+
   it('reads the version table through the search_path and leaves it out of the tables', async () => {
     await db.sql(`CREATE TABLE alembic_version (version_num varchar(32) PRIMARY KEY); INSERT INTO alembic_version VALUES ('b2'), ('a1'); CREATE TABLE app (id int)`);
     const catalog = await introspect(db.url);

@@ -160,22 +160,28 @@ function nodeName(node: SyntaxNode): NodeName | undefined {
   return NODE_NAME_SET.has(node.name) ? (node.name as NodeName) : undefined;
 }
 
-function is(node: SyntaxNode | null | undefined, ...names: NodeName[]): boolean {
-  return node !== null && node !== undefined && (names as readonly string[]).includes(node.name);
+/**
+ * Whether the node is of one of the named types. Called for nearly every node the interpreter
+ * visits: fixed parameters rather than a rest array, which would be allocated on every call.
+ */
+function is(node: SyntaxNode | null | undefined, a: NodeName, b?: NodeName, c?: NodeName, d?: NodeName, e?: NodeName, f?: NodeName): boolean {
+  if (node === null || node === undefined) return false;
+  const name = node.name;
+  return name === a || name === b || name === c || name === d || name === e || name === f;
 }
 
 /** The children of a node, without comments (which may sit anywhere, e.g. between arguments). */
 function childrenOf(node: SyntaxNode): SyntaxNode[] {
   const children: SyntaxNode[] = [];
-  for (let child = node.firstChild; child; child = child.nextSibling) if (!is(child, 'Comment')) children.push(child);
+  for (let child = node.firstChild; child; child = child.nextSibling) if (child.name !== 'Comment') children.push(child);
   return children;
 }
 
-const PUNCTUATION_NAMES: readonly NodeName[] = [',', '.', '[', ']', '(', ')', ':', '{', '}', ';', 'Comment'];
+const PUNCTUATION_NAMES: ReadonlySet<string> = new Set<NodeName>([',', '.', '[', ']', '(', ')', ':', '{', '}', ';', 'Comment']);
 
 /** Punctuation, comments and error nodes: never an expression or a statement. */
 function isPunctuation(node: SyntaxNode): boolean {
-  return node.type.isError || is(node, ...PUNCTUATION_NAMES);
+  return node.type.isError || PUNCTUATION_NAMES.has(node.name);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import { InputError, readErrorReason } from '../errors.js';
-import { formatQualifiedName, MAX_IDENTIFIER_BYTES, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
+import { exceedsIdentifierLimit, formatQualifiedName, MAX_IDENTIFIER_BYTES, nameKey, parseQualifiedName, type QualifiedName } from '../model/names.js';
 import { createSchemaState, type EnumType, type SchemaState, type Table } from '../model/schema-state.js';
 import generatedValidator from './manifest-validator.generated.js';
 
@@ -113,18 +113,19 @@ function semanticProblems(document: Partial<ManifestDocument>): { problems: stri
       return undefined;
     }
     for (const part of [name.schema, name.name]) {
-      if (Buffer.byteLength(part, 'utf8') > MAX_IDENTIFIER_BYTES) {
+      if (exceedsIdentifierLimit(part)) {
         problems.push(`${pointer}: ${JSON.stringify(part)} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES}-byte identifier limit`);
         return undefined;
       }
     }
-    const previous = seen.get(nameKey(name));
+    const key = nameKey(name);
+    const previous = seen.get(key);
     if (previous) {
       const same = previous.kind === kind ? `the same ${kind} as ${previous.pointer}` : `a ${kind} with the same name as the ${previous.kind} at ${previous.pointer} (a table owns a type of its own name)`;
       problems.push(`${pointer}: ${formatQualifiedName(name)} is listed twice: ${same}`);
       return undefined;
     }
-    seen.set(nameKey(name), { pointer, kind });
+    seen.set(key, { pointer, kind });
     return name;
   };
 
@@ -135,7 +136,7 @@ function semanticProblems(document: Partial<ManifestDocument>): { problems: stri
     const pointer = `/enums/${pointerToken(enumName)}`;
     const name = register(enumName, pointer, 'enum');
     labels.forEach((label, index) => {
-      if (Buffer.byteLength(label, 'utf8') > MAX_IDENTIFIER_BYTES) {
+      if (exceedsIdentifierLimit(label)) {
         problems.push(`${pointer}/${index}: label ${JSON.stringify(label)} is longer than PostgreSQL's ${MAX_IDENTIFIER_BYTES}-byte limit`);
       }
     });

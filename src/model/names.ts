@@ -16,11 +16,19 @@ export const DEFAULT_SCHEMA = 'public';
 export const MAX_IDENTIFIER_BYTES = 63;
 
 /**
+ * Whether a name or label is longer than PostgreSQL's limit. UTF-8 takes at most 3 bytes per UTF-16
+ * code unit, so short strings (nearly all) are never measured.
+ */
+export function exceedsIdentifierLimit(text: string): boolean {
+  return text.length * 3 > MAX_IDENTIFIER_BYTES && Buffer.byteLength(text, 'utf8') > MAX_IDENTIFIER_BYTES;
+}
+
+/**
  * A name as PostgreSQL stores it: its first 63 bytes, never splitting a character, as PostgreSQL's
  * scanner truncates an identifier (for names that reach it through Python rather than SQL text).
  */
 export function storedIdentifier(name: string): string {
-  if (name.length * 3 <= MAX_IDENTIFIER_BYTES || Buffer.byteLength(name, 'utf8') <= MAX_IDENTIFIER_BYTES) return name;
+  if (!exceedsIdentifierLimit(name)) return name;
   let bytes = 0;
   let end = 0;
   for (const character of name) {
@@ -88,9 +96,12 @@ export function formatQualifiedName(name: QualifiedName): string {
   return name.schema === DEFAULT_SCHEMA ? local : `${quotePartIfNeeded(name.schema)}.${local}`;
 }
 
-/** A key that is equal exactly when two names denote the same object. */
+/**
+ * A key that is equal exactly when two names denote the same object: opaque, never shown. The
+ * schema's length leads, so that no two (schema, name) pairs share a key whatever they hold.
+ */
 export function nameKey(name: QualifiedName): string {
-  return JSON.stringify([name.schema, name.name]);
+  return `${name.schema.length}:${name.schema}.${name.name}`;
 }
 
 /** Orders names by schema, then name, with `public` first. */

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path';
 import { InputError } from './errors.js';
 import type { ChangedFiles } from './git/changed-files.js';
-import { isFatalSourceProblem, openAlembicSource, type AlembicSource } from './migrations/alembic/scan.js';
+import { isFatalSourceProblem, openAlembicSource, openAlembicSourceInTurns, type AlembicSource } from './migrations/alembic/scan.js';
 import { readSuppressionComments } from './migrations/alembic/suppressions.js';
 import type { SuppressionComment } from './migrations/source.js';
 import type { VersionTableOptions } from './catalog/introspect.js';
@@ -12,7 +12,7 @@ import { compareStates, type SchemaDiff } from './model/compare.js';
 import { pendingRevisions } from './migrations/graph.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 import { analyzePending, preloadAnalysers, scanTimeAnalysis, type PendingAnalysis, type SqlalchemyAssumption } from './simulate/pending.js';
-import { analyzeMigrations, databaseReport, plannedRevisions, readCatalog, relativeFindings, type PlannedRevision } from './plan.js';
+import { analyzeMigrations, databaseReport, plannedRevisions, readCatalogMeanwhile, relativeFindings, type PlannedRevision } from './plan.js';
 import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
 import type { MigrationsContext, RuleContext } from './rules/rule.js';
 import { demoteUnchanged } from './rules/filters/changed-since.js';
@@ -203,15 +203,34 @@ export async function check(options: CheckOptions): Promise<CheckResult> {
   // The SQL parser's WebAssembly compiles in the background while the manifest and the history are read.
   if (hasSource) preloadAnalysers();
   const manifest = await loadManifest(options.manifestFile);
-  if (hasSource) progress('reading-migrations');
   const scanOptions = hasSource ? migrationScanOptions(options) : undefined;
+  // Before the database: a mistyped ref fails fast, without a connection attempt.
+  const changed = options.changedSince !== undefined ? await (await import('./git/changed-files.js')).changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
+  // Online, the catalog is read while the history is parsed; its phases show once the parse is done.
+  let readingHistory = hasSource;
+  let catalogPhase: 'connecting' | 'introspecting' | undefined;
+  const catalogRead = options.databaseUrl
+    ? readCatalogMeanwhile({
+        ...options,
+        databaseUrl: options.databaseUrl,
+        onProgress: (phase) => {
+          catalogPhase = phase;
+          if (!readingHistory) progress(phase);
+        },
+      })
+    : undefined;
+  if (hasSource) progress('reading-migrations');
   // Offline every revision is pending: each file's upgrade() is read from the scan's one parse of it.
   const scanAnalysis =
     scanOptions && !options.databaseUrl ? await scanTimeAnalysis(scanOptions.versionLocations, { cwd, ...(options.sqlalchemyVersion ? { sqlalchemyVersion: options.sqlalchemyVersion } : {}) }) : undefined;
-  const source = scanOptions ? openAlembicSource({ ...scanOptions, ...(scanAnalysis ? { analyzeUpgrade: scanAnalysis.analyzeUpgrade } : {}) }) : undefined;
-  // Before the database: a mistyped ref fails fast, without a connection attempt.
-  const changed = options.changedSince !== undefined ? await (await import('./git/changed-files.js')).changedFilesSince(options.changedSince, gitDirectory(options)) : undefined;
-  const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl, onProgress: progress }) : undefined;
+  const source = !scanOptions
+    ? undefined
+    : catalogRead
+      ? await openAlembicSourceInTurns(scanOptions)
+      : openAlembicSource({ ...scanOptions, ...(scanAnalysis ? { analyzeUpgrade: scanAnalysis.analyzeUpgrade } : {}) });
+  readingHistory = false;
+  if (catalogRead && !catalogRead.settled() && catalogPhase !== undefined && hasSource) progress(catalogPhase);
+  const catalog = catalogRead ? await catalogRead.read : undefined;
   const analysis = source ? analyzeMigrations(source, catalog?.versionTable?.revisions ?? [], target) : undefined;
 
   const notes: string[] = [];

@@ -3,9 +3,9 @@ import type { ConnectionOptions } from './catalog/connection.js';
 import type { CatalogSnapshot, VersionTableOptions } from './catalog/introspect.js';
 import type { DatabaseReport } from './check.js';
 import { isSafe, summarize, type FindingSummary } from './rules/summary.js';
-import type { AlembicSource, ScannedScript } from './migrations/alembic/scan.js';
+import { openAlembicSource, openAlembicSourceInTurns, type AlembicSource, type ScannedScript } from './migrations/alembic/scan.js';
 import { pendingRevisions, type PendingRevisions } from './migrations/graph.js';
-import { openMigrations, type MigrationsLocation } from './migrations/open.js';
+import { migrationScanOptions, type MigrationsLocation } from './migrations/open.js';
 import { compareStates } from './model/compare.js';
 import { EMPTY_SCHEMA_STATE } from './model/schema-state.js';
 import { RULES, runRules, unknownRuleIds, type Finding, type RuleSeverities } from './rules/index.js';
@@ -115,13 +115,30 @@ export async function readCatalog(options: {
   connection?: ConnectionOptions;
   versionTable?: VersionTableOptions;
   onProgress?: (phase: 'connecting' | 'introspecting') => void;
+  namesOnly?: boolean;
 }): Promise<CatalogSnapshot> {
   const { introspect } = await import('./catalog/introspect.js');
   return introspect(options.databaseUrl, {
     ...(options.connection ? { connection: options.connection } : {}),
     ...(options.versionTable ? { versionTable: options.versionTable } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.namesOnly ? { namesOnly: true } : {}),
   });
+}
+
+/**
+ * Starts reading the catalog and returns at once: the caller parses the history meanwhile, in
+ * turns with the event loop, so that the connection and the server's answer do not wait for the
+ * parse. `settled` says whether the read is over. A failure is thrown where `read` is awaited.
+ */
+export function readCatalogMeanwhile(options: Parameters<typeof readCatalog>[0]): { read: Promise<CatalogSnapshot>; settled: () => boolean } {
+  let settled = false;
+  const read = readCatalog(options).finally(() => {
+    settled = true;
+  });
+  // Awaited once the history is read; a failure before then is not an unhandled rejection.
+  read.catch(() => undefined);
+  return { read, settled: () => settled };
 }
 
 /** The database part of a report. */
@@ -146,8 +163,11 @@ export async function plan(options: PlanOptions): Promise<PlanResult> {
   const severities = options.severities ?? {};
   const unknownRules = unknownRuleIds(severities, RULES);
   if (unknownRules.length > 0) throw new InputError(unknownRules.map((id) => `severities: unknown rule "${id}" (schema-gate rules lists them)`));
-  const source = openMigrations(options);
-  const catalog = options.databaseUrl ? await readCatalog({ ...options, databaseUrl: options.databaseUrl }) : undefined;
+  const scanOptions = migrationScanOptions(options);
+  // Without --effects only the version table matters: the catalog's names, never its columns.
+  const catalogRead = options.databaseUrl ? readCatalogMeanwhile({ ...options, databaseUrl: options.databaseUrl, namesOnly: !options.effects }) : undefined;
+  const source = catalogRead ? await openAlembicSourceInTurns(scanOptions) : openAlembicSource(scanOptions);
+  const catalog = catalogRead ? await catalogRead.read : undefined;
   const current = catalog?.versionTable?.revisions ?? [];
   const analysis = analyzeMigrations(source, current, target);
   const findings = relativeFindings(

@@ -199,6 +199,35 @@ const UTF8 = { encoding: 'utf8' } as const;
 
 /** Lists, reads and parses the scripts of the version locations. Problems are collected, not thrown. */
 export function scanRevisionFiles(options: ScanOptions): ScanResult {
+  const steps = scanning(options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * `scanRevisionFiles`, giving the event loop a turn every `sliceMs` of parsing: what else the
+ * process waits for meanwhile (a database connection, a catalog query) makes progress.
+ */
+export async function scanRevisionFilesInTurns(options: ScanOptions, sliceMs = DEFAULT_SLICE_MS): Promise<ScanResult> {
+  const steps = scanning(options);
+  let sliceStarted = performance.now();
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+    if (performance.now() - sliceStarted >= sliceMs) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStarted = performance.now();
+    }
+  }
+}
+
+/** How long parsing runs between two turns of the event loop. */
+const DEFAULT_SLICE_MS = 10;
+
+/** The scan, one file at a time: it pauses after each file it parsed. */
+function* scanning(options: ScanOptions): Generator<void, ScanResult, void> {
   const scripts: ScannedScript[] = [];
   const problems: (ScanProblem | RevisionFileProblem)[] = [];
   // Alembic loads a file reached twice (overlapping locations, symlinks) only once.
@@ -245,6 +274,7 @@ export function scanRevisionFiles(options: ScanOptions): ScanResult {
           ...(upgrade ? { upgrade } : {}),
         }),
       );
+      yield;
     }
   }
   return { scripts, problems };
@@ -279,7 +309,15 @@ export type AlembicSource = Omit<MigrationSource<AlembicProblem>, 'scriptFor'> &
  * refuses it, and it names no revision.
  */
 export function openAlembicSource(options: ScanOptions): AlembicSource {
-  const scan = scanRevisionFiles(options);
+  return sourceOfScan(scanRevisionFiles(options));
+}
+
+/** `openAlembicSource`, parsing in turns with the event loop (see `scanRevisionFilesInTurns`). */
+export async function openAlembicSourceInTurns(options: ScanOptions): Promise<AlembicSource> {
+  return sourceOfScan(await scanRevisionFilesInTurns(options));
+}
+
+function sourceOfScan(scan: ScanResult): AlembicSource {
   const declarations = scan.scripts.map(toRevisionDeclaration);
   const graph = buildRevisionGraph(declarations.filter((declaration) => declaration !== undefined));
   const unreadableScripts = scan.scripts.filter(

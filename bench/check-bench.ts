@@ -119,14 +119,14 @@ async function temporaryDirectory(prefix: string): Promise<string> {
 async function offline(size: number): Promise<void> {
   const directory = await temporaryDirectory(`schema-gate-check-bench-${size}-`);
   const history = await generateHistory(directory, size);
+  // The team's manifest: the schema the history makes, so that the check passes, as it does on most deploys.
   const manifest = join(directory, 'manifest.json');
-  await writeFile(manifest, '{"version":1}\n');
+  await writeFile(manifest, `${JSON.stringify(history.manifest)}\n`);
   const [heads, check] = measureInterleaved(
     [
       alembicHeads(directory),
       {
         command: [node, bin, 'check', '--manifest', manifest, '--migrations', history.versionsDirectory, '--offline', '--format', 'json'],
-        acceptedCodes: [0, 1],
       },
     ],
     runs,

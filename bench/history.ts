@@ -9,6 +9,8 @@ export interface GeneratedHistory {
   readonly revisions: readonly string[];
   readonly head: string;
   readonly bytes: number;
+  /** The manifest of the schema the whole history makes: what a team's manifest would say. */
+  readonly manifest: { version: 1; enums: Record<string, string[]>; tables: string[] };
 }
 
 /** A deterministic 12-hex revision id, as `alembic revision` makes them. */
@@ -16,8 +18,12 @@ function revisionId(index: number): string {
   return createHash('sha1').update(`revision-${index}`).digest('hex').slice(0, 12);
 }
 
-/** One revision file in the style `alembic revision` generates, with a realistic upgrade(). */
-function revisionFile(index: number, revision: string, downRevisions: readonly string[]): string {
+/**
+ * One revision file in the style `alembic revision` generates, with a realistic upgrade().
+ * `table` is the newest table the revision's ancestors created, the one its add_column alters: never a
+ * table of another branch, so that the history upgrades cleanly whichever branch Alembic applies first.
+ */
+function revisionFile(index: number, revision: string, downRevisions: readonly string[], table: string): string {
   const down = downRevisions.length === 0 ? 'None' : downRevisions.length === 1 ? `'${downRevisions[0]}'` : `(${downRevisions.map((r) => `'${r}'`).join(', ')})`;
   const isMerge = downRevisions.length > 1;
   const body = isMerge
@@ -34,10 +40,10 @@ function revisionFile(index: number, revision: string, downRevisions: readonly s
 `
       : index % 3 === 1
         ? `    op.execute("CREATE TYPE kind_${index} AS ENUM ('alpha', 'beta', 'gamma')")
-    op.add_column('table_${index - 1}', sa.Column('kind', postgresql.ENUM(name='kind_${index}', create_type=False), nullable=True))
+    op.add_column('${table}', sa.Column('kind_${index}', postgresql.ENUM(name='kind_${index}', create_type=False), nullable=True))
 `
-        : `    op.add_column('table_${index - 2}', sa.Column('note_${index}', sa.String(length=200), nullable=True))
-    op.execute("UPDATE table_${index - 2} SET note_${index} = 'generated'")
+        : `    op.add_column('${table}', sa.Column('note_${index}', sa.String(length=200), nullable=True))
+    op.execute("UPDATE ${table} SET note_${index} = 'generated'")
 `;
   return `"""${isMerge ? 'merge heads' : `change number ${index}`}
 
@@ -80,9 +86,21 @@ export async function generateHistory(directory: string, count: number): Promise
   const revisions: string[] = [];
   let head: string | undefined;
   let bytes = 0;
+  // The newest table each revision's ancestry created (a merge sees both branches').
+  const newestTable = new Map<string, number>();
+  const manifest: GeneratedHistory['manifest'] = { version: 1, enums: {}, tables: [] };
   const write = async (index: number, downRevisions: string[]): Promise<string> => {
     const revision = revisionId(index);
-    const text = revisionFile(index, revision, downRevisions);
+    const inherited = Math.max(0, ...downRevisions.map((parent) => newestTable.get(parent) ?? 0));
+    const isMerge = downRevisions.length > 1;
+    newestTable.set(revision, !isMerge && index % 3 === 0 ? index : inherited);
+    const text = revisionFile(index, revision, downRevisions, `table_${inherited}`);
+    if (!isMerge && index % 3 === 0) {
+      manifest.tables.push(`table_${index}`);
+      manifest.enums[`status_${index}`] = ['active', 'paused', 'archived'];
+    } else if (!isMerge && index % 3 === 1) {
+      manifest.enums[`kind_${index}`] = ['alpha', 'beta', 'gamma'];
+    }
     bytes += Buffer.byteLength(text);
     await writeFile(join(versionsDirectory, `${revision}_change_${index}.py`), text);
     revisions.push(revision);
@@ -108,5 +126,5 @@ export async function generateHistory(directory: string, count: number): Promise
   );
   await writeFile(join(directory, 'alembic', 'env.py'), 'from alembic import context\n\nraise SystemExit("the benchmark never runs migrations")\n');
   await writeFile(join(directory, 'alembic', 'script.py.mako'), '');
-  return { directory, versionsDirectory, revisions, head: head ?? '', bytes };
+  return { directory, versionsDirectory, revisions, head: head ?? '', bytes, manifest };
 }

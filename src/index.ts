@@ -46,7 +46,7 @@ export type { ConnectionOptions } from './catalog/connection.js';
 export { compareStates, diffLabels } from './model/compare.js';
 export type { SchemaDiff, EnumLabelDiff, LabelMove } from './model/compare.js';
 export { createSchemaState, EMPTY_SCHEMA_STATE } from './model/schema-state.js';
-export type { SchemaState, EnumType, Table, EnumColumn } from './model/schema-state.js';
+export type { SchemaState, EnumType, Table, EnumColumn, Index } from './model/schema-state.js';
 export { parseQualifiedName, formatQualifiedName } from './model/names.js';
 export type { QualifiedName } from './model/names.js';
 export { RULES, RULE_SEVERITIES, runRules } from './rules/index.js';

@@ -37,14 +37,16 @@ interface CatalogRow {
   enums: { schema: string; name: string; labels: string[] }[];
   tables: { schema: string; name: string; enumColumns?: { name: string; typeSchema: string; typeName: string; isArray: boolean }[]; defaultColumns?: string[] | null }[];
   other_relations: { schema: string; name: string }[];
+  /** [schema, index, table]; NULL when not read. */
+  indexes: [string, string, string][] | null;
 }
 
 /** How much of the catalog to read. */
 export interface IntrospectDetail {
   /**
    * Only the names of the enums (with their labels) and of the tables, what a manifest holds: the
-   * tables then have no enum columns and no columns with defaults, and there are no other
-   * relations, so the state is not one to simulate on. Cheaper on large schemas.
+   * tables then have no enum columns and no columns with defaults, there are no other relations and
+   * the indexes are unknown, so the state is not one to simulate on. Cheaper on large schemas.
    */
   readonly namesOnly?: boolean;
 }
@@ -79,6 +81,7 @@ export async function introspectWithClient(client: pg.Client, versionTable: Vers
         ...(table.defaultColumns ? { defaultColumns: table.defaultColumns } : {}),
       })),
       row.other_relations,
+      row.indexes?.map(([schema, name, table]) => ({ schema, name, table: { schema, name: table } })),
     );
     return Object.freeze({
       state,

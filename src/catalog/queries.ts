@@ -47,6 +47,19 @@ const OTHER_RELATIONS = `(
   )`;
 
 /**
+ * The indexes (partitioned ones too), each with its table, as [schema, index, table]: compact, since
+ * every table has at least its primary key's. An index is always in its table's schema.
+ */
+const INDEXES = `(
+    SELECT COALESCE(pg_catalog.json_agg(pg_catalog.json_build_array(n.nspname, c.relname, t.relname)
+           ORDER BY n.nspname, c.relname), '[]'::json)
+    FROM pg_catalog.pg_index i
+    JOIN pg_catalog.pg_class c ON c.oid = i.indexrelid
+    JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+    JOIN user_namespace n ON n.oid = c.relnamespace
+  )`;
+
+/**
  * Everything the model needs in one round trip, as JSON columns.
  * $1: the version table's name; $2: its schema, or NULL to resolve the name through the
  * search_path exactly as Alembic's unqualified `alembic_version` does.
@@ -57,13 +70,15 @@ const OTHER_RELATIONS = `(
  * - the version table is Alembic's bookkeeping and is not a table of the schema;
  * - other_relations: what statements may still name although it is no table of the model (views,
  *   partitions, foreign and extension-owned tables, the version table).
- * With `namesOnly`, the tables have no columns and other_relations is empty.
+ * - indexes: by name, with their tables.
+ * With `namesOnly`, the tables have no columns, other_relations is empty and indexes NULL.
  */
 function catalogQuery(namesOnly: boolean): string {
   const columnsCte = namesOnly ? '' : RELATION_COLUMNS_CTE;
   const columnsFields = namesOnly ? '' : `,\n             'enumColumns', COALESCE(rc.enum_columns, '[]'::json),\n             'defaultColumns', rc.default_columns`;
   const columnsJoin = namesOnly ? '' : '\n    LEFT JOIN relation_columns rc ON rc.attrelid = c.oid';
   const otherRelations = namesOnly ? "'[]'::json" : OTHER_RELATIONS;
+  const indexes = namesOnly ? 'NULL::json' : INDEXES;
   return `
 WITH user_namespace AS (
   SELECT oid, nspname
@@ -119,7 +134,8 @@ SELECT
       AND NOT EXISTS (SELECT 1 FROM extension_member m
                       WHERE m.classid = 'pg_catalog.pg_class'::regclass AND m.objid = c.oid)
   ) AS tables,
-  ${otherRelations} AS other_relations
+  ${otherRelations} AS other_relations,
+  ${indexes} AS indexes
 `;
 }
 

@@ -24,6 +24,14 @@ export interface Table extends QualifiedName {
 }
 
 /**
+ * An index. Its name is a relation's: it shares the namespace of the tables of its schema, which is
+ * always its table's schema.
+ */
+export interface Index extends QualifiedName {
+  readonly table: QualifiedName;
+}
+
+/**
  * The one model of a schema. The manifest, the live catalog and the simulation of pending
  * migrations all produce it, and `compareStates` compares any two of them.
  */
@@ -36,10 +44,12 @@ export interface SchemaState {
    * by {@link nameKey}; absent when there are none or they are unknown (a manifest).
    */
   readonly otherRelations?: ReadonlyMap<string, QualifiedName>;
+  /** The indexes, by {@link nameKey}; absent when unknown (a manifest lists none). */
+  readonly indexes?: ReadonlyMap<string, Index>;
 }
 
 /** Builds a frozen SchemaState; later duplicates of a name replace earlier ones. */
-export function createSchemaState(enums: readonly EnumType[], tables: readonly Table[], otherRelations: readonly QualifiedName[] = []): SchemaState {
+export function createSchemaState(enums: readonly EnumType[], tables: readonly Table[], otherRelations: readonly QualifiedName[] = [], indexes?: readonly Index[]): SchemaState {
   const sortedEnums = [...enums].sort(compareNames);
   const sortedTables = [...tables].sort(compareNames);
   const others = [...otherRelations].sort(compareNames);
@@ -47,6 +57,7 @@ export function createSchemaState(enums: readonly EnumType[], tables: readonly T
     enums: new Map(sortedEnums.map((e) => [nameKey(e), Object.freeze({ ...e, labels: Object.freeze([...e.labels]) })])),
     tables: new Map(sortedTables.map((t) => [nameKey(t), Object.freeze({ ...t, enumColumns: Object.freeze([...t.enumColumns]) })])),
     ...(others.length > 0 ? { otherRelations: new Map(others.map((r) => [nameKey(r), Object.freeze({ schema: r.schema, name: r.name })])) } : {}),
+    ...(indexes ? { indexes: new Map([...indexes].sort(compareNames).map((i) => [nameKey(i), Object.freeze({ schema: i.schema, name: i.name, table: Object.freeze({ schema: i.table.schema, name: i.table.name }) })])) } : {}),
   });
 }
 

@@ -50,6 +50,12 @@ export function describeEffect(effect: Effect): string {
         return `${effect.operation} on ${effect.viaObject === 'index' ? 'an index of ' : ''}table ${formatQualifiedName(effect.table)}`;
       case 'create-relation':
         return `CREATE ${RELATION_WORDS[effect.relationKind]} ${formatQualifiedName(effect.name)}`;
+      case 'create-index':
+        return `${effect.operation} ${formatQualifiedName(effect.name)} on ${formatQualifiedName(effect.table)}`;
+      case 'drop-index':
+        return `${effect.operation} ${formatQualifiedName(effect.name)}${effect.constraint ? ' (and its index, if it has one)' : ''}`;
+      case 'rename-index':
+        return `ALTER INDEX ${formatQualifiedName(effect.name)} RENAME TO ${effect.newName}`;
       case 'invalid-sql':
         return `SQL that PostgreSQL rejects: ${effect.message}`;
       case 'unknown':

@@ -10,7 +10,7 @@ export default defineRule({
   },
   check: (context) =>
     eventsOf(context, 'create-existing')
-      .filter((event) => event.objectType !== 'table' && event.existing.kind === 'database')
+      .filter((event) => (event.objectType === 'enum' || event.objectType === 'type') && event.existing.kind === 'database')
       .map((event) => {
         const name = objectName(event.object);
         const viaCreateTable = event.effect.kind === 'create-enum' && event.effect.via === 'create-table';

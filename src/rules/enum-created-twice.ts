@@ -14,7 +14,7 @@ export default defineRule({
   },
   check: (context) => [
     ...eventsOf(context, 'create-existing')
-      .filter((event) => event.objectType !== 'table' && event.existing.kind === 'migration')
+      .filter((event) => (event.objectType === 'enum' || event.objectType === 'type') && event.existing.kind === 'migration')
       .map((event) => ({
         ...eventLocation(event),
         message: `revision ${event.revision} creates type ${objectName(event.object)}, ${describeOrigin(event.existing)}: alembic upgrade fails with 42710 (type already exists)`,

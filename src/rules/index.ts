@@ -19,6 +19,7 @@ import guardedCreateDrift from './guarded-create-drift.js';
 import invalidSql from './invalid-sql.js';
 import objectDoesNotExist from './object-does-not-exist.js';
 import tableAlreadyExists from './table-already-exists.js';
+import indexAlreadyExists from './index-already-exists.js';
 import unanalyzableStatement from './unanalyzable-statement.js';
 import duplicateRevision from './duplicate-revision.js';
 import invalidRevisionId from './invalid-revision-id.js';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   enumAlreadyExists,
   enumCreatedTwice,
   tableAlreadyExists,
+  indexAlreadyExists,
   enumLabelAlreadyExists,
   objectDoesNotExist,
   enumLabelDoesNotExist,

@@ -1,6 +1,6 @@
 import type { ColumnType, Effect, Guard, RunCondition } from '../model/effect.js';
 import { nameKey, type QualifiedName } from '../model/names.js';
-import { createSchemaState, type EnumColumn, type SchemaState } from '../model/schema-state.js';
+import { createSchemaState, type EnumColumn, type Index, type SchemaState } from '../model/schema-state.js';
 
 /** One pending revision and what its `upgrade()` does, in statement order. */
 export interface PendingMigration {
@@ -44,8 +44,10 @@ export type SimulationEvent = {
       readonly kind: 'create-existing';
       readonly fails: true;
       readonly sqlstate: '42710' | '42P07';
-      readonly objectType: 'enum' | 'table' | 'type';
+      readonly objectType: 'enum' | 'table' | 'type' | 'index';
       readonly existing: Origin;
+      /** For an index: what holds the name, when it is not an index (names of relations are shared). */
+      readonly existingRelation?: 'table' | 'view or other relation';
     }
   | {
       /**
@@ -150,10 +152,23 @@ interface TableEntry {
   origin: Origin;
 }
 
+/** A mutable index of the working schema, with who made it. */
+interface IndexEntry extends Index {
+  table: QualifiedName;
+  origin: Origin;
+}
+
 /** A working copy of the schema that statements change in place. */
 class WorkingSchema {
   readonly enums = new Map<string, EnumEntry>();
   readonly tables = new Map<string, TableEntry>();
+  /**
+   * Indexes created under their own names: the live ones when the start state knows them, and those
+   * the run creates. One missing here may still exist (a manifest knows no indexes, constraints and
+   * `index=True` columns name theirs by conventions schema-gate cannot see): only a name present is certain.
+   */
+  readonly indexes = new Map<string, IndexEntry>();
+  indexesKnown = false;
   /** Views, foreign tables and the like: not tables of the model, but statements may name them. */
   readonly otherRelations = new Map<string, QualifiedName>();
   /** Temporary tables, by bare name: an unqualified name finds them before any schema. */
@@ -164,6 +179,8 @@ class WorkingSchema {
     for (const [key, value] of state.enums) schema.enums.set(key, { ...value, labels: [...value.labels], origin: { kind: 'database' } });
     for (const [key, value] of state.tables) schema.tables.set(key, { ...value, enumColumns: [...value.enumColumns], origin: { kind: 'database' } });
     for (const [key, value] of state.otherRelations ?? []) schema.otherRelations.set(key, value);
+    for (const [key, value] of state.indexes ?? []) schema.indexes.set(key, { ...value, origin: { kind: 'database' } });
+    schema.indexesKnown = state.indexes !== undefined;
     return schema;
   }
 
@@ -173,6 +190,8 @@ class WorkingSchema {
     for (const [key, value] of this.tables) copy.tables.set(key, { ...value, enumColumns: [...value.enumColumns] });
     for (const [key, value] of this.otherRelations) copy.otherRelations.set(key, value);
     for (const name of this.temporaryTables) copy.temporaryTables.add(name);
+    for (const [key, value] of this.indexes) copy.indexes.set(key, { ...value });
+    copy.indexesKnown = this.indexesKnown;
     return copy;
   }
 
@@ -181,7 +200,14 @@ class WorkingSchema {
       [...this.enums.values()].map(({ schema, name, labels }) => ({ schema, name, labels })),
       [...this.tables.values()].map(({ schema, name, enumColumns }) => ({ schema, name, enumColumns })),
       [...this.otherRelations.values()],
+      this.indexesKnown ? [...this.indexes.values()].map(({ schema, name, table }) => ({ schema, name, table })) : undefined,
     );
+  }
+
+  /** The indexes of a table. */
+  indexesOf(table: QualifiedName): IndexEntry[] {
+    const key = nameKey(table);
+    return [...this.indexes.values()].filter((index) => nameKey(index.table) === key);
   }
 
   /** Any type of that name in any schema: what `SELECT … FROM pg_type WHERE typname = 'x'` finds (tables have a row type). */
@@ -597,6 +623,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (!requireTable(effect, effect.name)) return;
           const key = nameKey(effect.name);
           schema.tables.delete(key);
+          for (const index of schema.indexesOf(effect.name)) schema.indexes.delete(nameKey(index));
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(key, step);
           renamedInRun.delete(key);
@@ -613,6 +640,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           }
           schema.tables.delete(nameKey(effect.name));
           schema.tables.set(nameKey(target), { ...entry, ...target });
+          for (const index of schema.indexesOf(effect.name)) index.table = target;
           removedInRun.set(nameKey(effect.name), { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(nameKey(effect.name), step);
           renamedInRun.add(nameKey(effect.name));
@@ -645,6 +673,8 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           return;
         }
         case 'drop-column': {
+          // The indexes on the column go with it; which those are is not modelled, so none of the table's stays certain.
+          for (const index of schema.indexesOf(effect.table)) schema.indexes.delete(nameKey(index));
           const table = requireTable(effect, effect.table);
           if (table) {
             table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
@@ -658,6 +688,46 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
         case 'create-relation':
           if (effect.relationKind === 'temporary-table') schema.temporaryTables.add(effect.name.name);
           else schema.otherRelations.set(nameKey(effect.name), effect.name);
+          return;
+        case 'create-index':
+        case 'rename-index': {
+          // An index of a temporary table is the session's, in its own schema.
+          if (effect.kind === 'create-index' && effect.unqualifiedTable && schema.temporaryTables.has(effect.table.name)) return;
+          const target = effect.kind === 'create-index' ? effect.name : { schema: effect.name.schema, name: effect.newName };
+          const key = nameKey(target);
+          const index = schema.indexes.get(key);
+          const table = index ? undefined : schema.tables.get(key);
+          const other = index || table ? undefined : schema.otherRelations.get(key);
+          if (index || table || other) {
+            if (effect.kind === 'create-index' && guardCoversExisting(effect.guard, '42P07')) return; // IF NOT EXISTS: skipped with a notice
+            fail({
+              ...here(effect),
+              kind: 'create-existing',
+              fails: true,
+              sqlstate: '42P07',
+              objectType: 'index',
+              object: target,
+              existing: index?.origin ?? table?.origin ?? { kind: 'database' },
+              ...(index ? {} : { existingRelation: table ? 'table' : 'view or other relation' }),
+            });
+            return;
+          }
+          if (effect.kind === 'create-index') {
+            schema.indexes.set(key, { ...effect.name, table: effect.table, origin: origin(effect, effect.operation) });
+            return;
+          }
+          const renamed = schema.indexes.get(nameKey(effect.name));
+          if (renamed) {
+            schema.indexes.delete(nameKey(effect.name));
+            schema.indexes.set(key, { ...renamed, ...target });
+          }
+          return;
+        }
+        case 'drop-index':
+          // Through the search_path it may be another schema's: none of that name stays certain.
+          if (!schema.indexes.delete(nameKey(effect.name)) && effect.unqualified) {
+            for (const [key, index] of schema.indexes) if (index.name === effect.name.name) schema.indexes.delete(key);
+          }
           return;
         case 'invalid-sql':
           fail({ ...here(effect), kind: 'invalid-sql', fails: true, message: effect.message });

@@ -406,6 +406,32 @@ const SITUATIONS: readonly Situation[] = [
     rules: [],
   },
 
+  // Indexes by name: relations of their table's schema.
+  {
+    name: 'index-created-twice',
+    title: 'two revisions create the same index on a fresh database',
+    alembic: { outcome: 'fails', error: 'relation "ix_campaigns_name" already exists' },
+    rules: ['index-already-exists'],
+  },
+  {
+    name: 'index-made-by-hand',
+    title: 'the pending revision creates an index a hotfix already made by hand on the live database',
+    alembic: { outcome: 'fails', error: 'relation "ix_campaigns_name" already exists' },
+    rules: ['index-already-exists'],
+  },
+  {
+    name: 'index-recreated-after-drop',
+    title: 'the same database; the revision drops the index first and creates it again',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
+    name: 'index-if-not-exists',
+    title: 'the same database; the revision creates the index with CREATE INDEX IF NOT EXISTS',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+
   // Names: SQLAlchemy quotes upper case, SQL folds it; schemas.
   {
     name: 'mixed-case-enum-name',

@@ -93,6 +93,21 @@ describe('introspect', () => {
 
   });
 
+  it('records every index by name with its table, constraints\' and partitions\' included; names only leaves them unknown', async () => {
+    await db.sql(`CREATE SCHEMA audit; CREATE TABLE users (id int PRIMARY KEY, email text UNIQUE);
+      CREATE INDEX ix_users_email ON users (email); CREATE INDEX ON users (id, email);
+      CREATE TABLE audit.events (at date) PARTITION BY RANGE (at); CREATE INDEX ix_events_at ON audit.events (at)`);
+    const indexes = [...((await introspect(db.url)).state.indexes?.values() ?? [])];
+    expect(indexes).toEqual([
+      { schema: 'public', name: 'ix_users_email', table: { schema: 'public', name: 'users' } },
+      { schema: 'public', name: 'users_email_key', table: { schema: 'public', name: 'users' } },
+      { schema: 'public', name: 'users_id_email_idx', table: { schema: 'public', name: 'users' } },
+      { schema: 'public', name: 'users_pkey', table: { schema: 'public', name: 'users' } },
+      { schema: 'audit', name: 'ix_events_at', table: { schema: 'audit', name: 'events' } },
+    ]);
+    expect((await introspect(db.url, { namesOnly: true })).state.indexes).toBeUndefined();
+  });
+
   it('reads only the names of enums and tables when asked, as a manifest holds them', async () => {
     await db.sql(`CREATE TYPE status AS ENUM ('new', 'done'); CREATE TABLE jobs (id serial, state status DEFAULT 'new');
       CREATE VIEW open_jobs AS SELECT id FROM jobs; CREATE TABLE alembic_version (version_num varchar(32)); INSERT INTO alembic_version VALUES ('a1')`);

@@ -1317,7 +1317,7 @@ class UpgradeInterpreter {
    * already carries the condition it runs under.
    */
   private recordedBeyondTableUses(before: number): boolean {
-    return this.effects.slice(before).some((effect) => effect.kind !== 'use-table');
+    return this.effects.slice(before).some((effect) => effect.kind !== 'use-table' && effect.kind !== 'create-index' && effect.kind !== 'drop-index' && effect.kind !== 'rename-index');
   }
 
   /** Analyses bodies of which any may run (match cases), with a note when they hold effects. */
@@ -2610,12 +2610,20 @@ class UpgradeInterpreter {
       case 'bulk_insert':
         this.bulkInsert(positional(0, 'table'), positional(1, 'rows'), line, frame);
         return NONE;
-      case 'create_index':
+      case 'create_index': {
+        const table = this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), 'op.create_index', line, frame);
+        this.createIndex(positional(0, 'index_name'), table, args.keywords.get('if_not_exists'), 'op.create_index', line, frame);
+        return NONE;
+      }
+      case 'drop_constraint': {
+        const table = this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), 'op.drop_constraint', line, frame);
+        if (table) this.dropIndex(positional(0, 'constraint_name'), table.schema, false, NO_GUARD, 'op.drop_constraint', line, frame, true);
+        return NONE;
+      }
       case 'create_unique_constraint':
       case 'create_check_constraint':
       case 'create_primary_key':
       case 'create_exclude_constraint':
-      case 'drop_constraint':
         this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), `op.${name}`, line, frame);
         return NONE;
       case 'create_table_comment':
@@ -2635,6 +2643,8 @@ class UpgradeInterpreter {
         const guard: Guard = ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD;
         const tableName = positional(1, 'table_name');
         if (tableName !== undefined && tableName.kind !== 'none') this.useTable(tableName, args.keywords.get('schema'), 'op.drop_index', line, frame, { guard, viaObject: 'index' });
+        const schema = args.keywords.get('schema');
+        this.dropIndex(positional(0, 'index_name'), schema?.kind === 'str' ? schema.value : undefined, schema?.kind !== 'str', guard, 'op.drop_index', line, frame);
         return NONE;
       }
       default:
@@ -2677,6 +2687,42 @@ class UpgradeInterpreter {
         ...(unqualified ? { unqualified: true } : {}),
         ...(options.viaObject ? { viaObject: options.viaObject } : {}),
         guard: options.guard ?? NO_GUARD,
+        location: this.location(line),
+      },
+      frame,
+    );
+  }
+
+  /**
+   * An index created under the name it is given (op.f() or a plain string: an index naming convention
+   * applies only to indexes without one). Without a name, or on a table that cannot be named, nothing is modelled.
+   */
+  private createIndex(name: Value | undefined, table: QualifiedName | undefined, ifNotExists: Value | undefined, operation: string, line: number, frame: Frame): void {
+    if (!table || name?.kind !== 'str') return;
+    this.emit(
+      {
+        kind: 'create-index',
+        name: { schema: table.schema, name: storedIdentifier(name.value) },
+        table,
+        operation,
+        guard: ifNotExists?.kind === 'bool' && ifNotExists.value ? { kind: 'if-exists-clause' } : NO_GUARD,
+        location: this.location(line),
+      },
+      frame,
+    );
+  }
+
+  /** An index that goes away by name (`constraint`: a dropped constraint, which may have none). */
+  private dropIndex(name: Value | undefined, schema: string | undefined, unqualified: boolean, guard: Guard, operation: string, line: number, frame: Frame, constraint = false): void {
+    if (name?.kind !== 'str') return;
+    this.emit(
+      {
+        kind: 'drop-index',
+        name: { schema: schema ?? DEFAULT_SCHEMA, name: storedIdentifier(name.value) },
+        operation,
+        ...(unqualified ? { unqualified: true } : {}),
+        ...(constraint ? { constraint: true } : {}),
+        guard,
         location: this.location(line),
       },
       frame,
@@ -3111,6 +3157,9 @@ class UpgradeInterpreter {
         return NONE;
       }
       case 'create_index':
+        this.emitUseTable(batch.table, batch.unqualified, 'batch_op.create_index', line, frame);
+        this.createIndex(args.positional[0] ?? args.keywords.get('index_name'), batch.table, args.keywords.get('if_not_exists'), 'batch_op.create_index', line, frame);
+        return NONE;
       case 'create_foreign_key':
       case 'create_unique_constraint':
       case 'create_check_constraint':
@@ -3121,6 +3170,7 @@ class UpgradeInterpreter {
       case 'drop_table_comment':
         // On PostgreSQL a batch runs each operation as a plain ALTER TABLE / CREATE INDEX of its table.
         this.emitUseTable(batch.table, batch.unqualified, `batch_op.${name}`, line, frame);
+        if (name === 'drop_constraint') this.dropIndex(args.positional[0] ?? args.keywords.get('constraint_name'), batch.table.schema, false, NO_GUARD, 'batch_op.drop_constraint', line, frame, true);
         if (name === 'create_foreign_key') {
           const referent = this.usedTable(args.positional[1] ?? args.keywords.get('referent_table'), args.keywords.get('referent_schema'));
           if (referent && nameKey(referent.table) !== nameKey(batch.table)) this.emitUseTable(referent.table, referent.unqualified, 'batch_op.create_foreign_key (the referenced table)', line, frame);
@@ -3128,10 +3178,9 @@ class UpgradeInterpreter {
         return NONE;
       case 'drop_index': {
         const ifExists = args.keywords.get('if_exists');
-        this.emitUseTable(batch.table, batch.unqualified, 'batch_op.drop_index', line, frame, {
-          guard: ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD,
-          viaObject: 'index',
-        });
+        const guard: Guard = ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD;
+        this.emitUseTable(batch.table, batch.unqualified, 'batch_op.drop_index', line, frame, { guard, viaObject: 'index' });
+        this.dropIndex(args.positional[0] ?? args.keywords.get('index_name'), batch.table.schema, batch.unqualified, guard, 'batch_op.drop_index', line, frame);
         return NONE;
       }
       case 'drop_column':

@@ -15,6 +15,7 @@ import type {
   CreateStmt,
   DoStmt,
   DropStmt,
+  IndexStmt,
   InsertStmt,
   Node,
   RangeVar,
@@ -86,6 +87,7 @@ export function translateStatement(statement: Node | undefined, scope: Statement
   } else if ('IndexStmt' in statement) {
     // CREATE INDEX IF NOT EXISTS skips an existing index; the table must still exist.
     useTable(statement.IndexStmt.relation, 'CREATE INDEX', NO_GUARD, scope);
+    createIndex(statement.IndexStmt, scope);
   } else if ('TruncateStmt' in statement) {
     for (const relation of statement.TruncateStmt.relations ?? []) if ('RangeVar' in relation) useTable(relation.RangeVar, 'TRUNCATE', NO_GUARD, scope);
   } else if ('CommentStmt' in statement) {
@@ -127,6 +129,18 @@ function useTable(relation: RangeVar | undefined, operation: string, guard: Guar
   const table = relationName(relation, scope.defaultSchema);
   if (!table) return;
   scope.emit({ kind: 'use-table', table, operation, ...(relation?.schemaname === undefined ? { unqualified: true } : {}) }, guard, [tableSubject(table, 'exists')]);
+}
+
+/**
+ * `CREATE [UNIQUE] INDEX name ON t`: the index lives in its table's schema (a schema on the index
+ * name is not allowed). Without a name PostgreSQL picks a free one, and nothing can clash.
+ */
+function createIndex(statement: IndexStmt, scope: StatementScope): void {
+  const table = relationName(statement.relation, scope.defaultSchema);
+  if (!table || statement.idxname === undefined) return;
+  const operation = `CREATE ${statement.unique ? 'UNIQUE ' : ''}INDEX`;
+  const unqualifiedTable = statement.relation?.schemaname === undefined;
+  scope.emit({ kind: 'create-index', name: { schema: table.schema, name: statement.idxname }, table, operation, ...(unqualifiedTable ? { unqualifiedTable } : {}) }, clauseGuard(statement.if_not_exists), []);
 }
 
 /** A view, materialized view, foreign table or temporary table: not a table of the model, but a name later statements may use. */
@@ -197,6 +211,11 @@ function rename(statement: RenameStmt, scope: StatementScope): void {
     case 'OBJECT_SCHEMA':
       unknown(scope, `renames schema ${statement.subname ?? ''} to ${newName}, moving every type and table in it`, true);
       return;
+    case 'OBJECT_INDEX': {
+      const name = relationName(statement.relation, scope.defaultSchema);
+      if (name) scope.emit({ kind: 'rename-index', name, newName }, clauseGuard(statement.missing_ok), []);
+      return;
+    }
     case 'OBJECT_COLUMN':
     case 'OBJECT_TABCONSTRAINT':
       // ALTER TABLE t RENAME COLUMN / CONSTRAINT: the table must exist (ALTER VIEW … RENAME COLUMN names a view;
@@ -235,6 +254,13 @@ function drop(statement: DropStmt, scope: StatementScope): void {
       for (const object of statement.objects ?? []) {
         const name = qualifiedName(stringValues(listItems(object)), scope.defaultSchema);
         if (name) scope.emit({ kind: 'drop-table', name, cascade }, guard, [tableSubject(name, 'exists')]);
+      }
+      return;
+    case 'OBJECT_INDEX':
+      for (const object of statement.objects ?? []) {
+        const parts = stringValues(listItems(object));
+        const name = parts ? qualifiedName(parts, scope.defaultSchema) : undefined;
+        if (name) scope.emit({ kind: 'drop-index', name, operation: 'DROP INDEX', ...(parts!.length === 1 ? { unqualified: true } : {}) }, guard, []);
       }
       return;
     case 'OBJECT_SCHEMA':
@@ -351,6 +377,9 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
         tableSubject(table, 'exists'),
         { object: 'column', name: table, column: columnName, runsWhen: 'exists' },
       ]);
+    } else if (subtype === 'AT_DropConstraint' && command.AlterTableCmd.name !== undefined) {
+      // A unique or primary key constraint goes with its index, of the same name.
+      scope.emit({ kind: 'drop-index', name: { schema: table.schema, name: command.AlterTableCmd.name }, operation: 'ALTER TABLE … DROP CONSTRAINT', constraint: true }, guard, [tableSubject(table, 'exists')]);
     } else if (subtype === 'AT_DropColumn' && command.AlterTableCmd.name !== undefined) {
       scope.emit({ kind: 'drop-column', table, column: command.AlterTableCmd.name }, guard, [tableSubject(table, 'exists')]);
     } else if (subtype === 'AT_ColumnDefault') {

@@ -27,6 +27,7 @@ describe('the incident revisions', () => {
       'create-enum analyticsgranularity',
       'create-table analytics_data_points',
       'use-table analytics_data_points',
+      'create-index',
     ]);
     const [viaSql, viaTable, granularity, table] = analysis.effects;
     expect(viaSql).toMatchObject({ via: 'sql', guard: { kind: 'exception-handler', conditions: ['duplicate_object'] } });

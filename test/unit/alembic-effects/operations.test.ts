@@ -64,12 +64,14 @@ describe('Alembic operations on tables and columns', () => {
       'add-column campaigns',
       'alter-column-type campaigns',
       'use-table ads.campaigns',
+      'create-index',
       'drop-column',
       'alter-column-type orders',
       'use-table orders',
       'rename-table orders',
       'drop-table legacy_orders',
       'use-table purchases',
+      'create-index',
       'use-table purchases',
       'use-table users',
       'unknown',
@@ -78,13 +80,20 @@ describe('Alembic operations on tables and columns', () => {
     expect(effects[1]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'status', columnType: { name: 'status', enumType: { name: 'status2' } } });
     // schema='ads' qualifies the batch's table; an unqualified name is found through the search_path.
     expect(effects[2]).toEqual({ kind: 'use-table', table: { schema: 'ads', name: 'campaigns' }, operation: 'batch_op.create_index', guard: { kind: 'none' }, location: { file: 'batch_and_table_ops.py', line: markerLine(fixture, 'batch add') + 2 } });
-    expect(effects[3]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'legacy', location: { line: markerLine(fixture, 'batch drop') } });
-    expect(effects[4]).toMatchObject({ column: 'state', columnType: { name: 'state', enumType: { schema: 'public', name: 'orderstate' } }, location: { line: markerLine(fixture, 'alter') } });
-    expect(effects[5]).toMatchObject({ operation: 'op.alter_column', unqualified: true, location: { line: markerLine(fixture, 'alter') + 1 } });
-    expect(effects[6]).toMatchObject({ name: { schema: 'public', name: 'orders' }, newName: 'purchases' });
-    expect(effects[7]).toMatchObject({ cascade: false, guard: { kind: 'none' } });
-    expect(effects.slice(8, 11).map((effect) => (effect.kind === 'use-table' ? effect.operation : ''))).toEqual(['op.create_index', 'op.create_foreign_key', 'op.create_foreign_key (the referenced table)']);
-    expect(effects[11]).toMatchObject({ reason: 'op.replace_view() is not modelled by schema-gate', mayCreateTables: true, location: { line: markerLine(fixture, 'custom op') } });
+    // The index lives in its table's schema.
+    expect(effects[3]).toMatchObject({ kind: 'create-index', name: { schema: 'ads' }, table: { schema: 'ads', name: 'campaigns' }, operation: 'batch_op.create_index' });
+    expect(effects[4]).toMatchObject({ table: { schema: 'ads', name: 'campaigns' }, column: 'legacy', location: { line: markerLine(fixture, 'batch drop') } });
+    expect(effects[5]).toMatchObject({ column: 'state', columnType: { name: 'state', enumType: { schema: 'public', name: 'orderstate' } }, location: { line: markerLine(fixture, 'alter') } });
+    expect(effects[6]).toMatchObject({ operation: 'op.alter_column', unqualified: true, location: { line: markerLine(fixture, 'alter') + 1 } });
+    expect(effects[7]).toMatchObject({ name: { schema: 'public', name: 'orders' }, newName: 'purchases' });
+    expect(effects[8]).toMatchObject({ cascade: false, guard: { kind: 'none' } });
+    expect(effects.slice(9, 13).map((effect) => (effect.kind === 'use-table' || effect.kind === 'create-index' ? effect.operation : ''))).toEqual([
+      'op.create_index',
+      'op.create_index',
+      'op.create_foreign_key',
+      'op.create_foreign_key (the referenced table)',
+    ]);
+    expect(effects[13]).toMatchObject({ reason: 'op.replace_view() is not modelled by schema-gate', mayCreateTables: true, location: { line: markerLine(fixture, 'custom op') } });
   });
 
   it('reads if_exists on drop_table as a guard, and if_not_exists on add_column as the column\'s only', () => {
@@ -151,16 +160,32 @@ def upgrade():
     op.alter_column('t', 'c', new_column_name='d', nullable=True)`));
     expect(effects.map((effect) => (effect.kind === 'use-table' ? `${effect.operation} ${effect.table.schema}.${effect.table.name}` : effect.kind))).toEqual([
       'op.create_index public.t',
+      'create-index',
       'op.create_unique_constraint public.t',
       'op.create_check_constraint public.t',
       'op.create_primary_key s.t',
       'op.create_exclude_constraint public.t',
       'op.drop_constraint public.t',
+      'drop-index',
       'op.create_table_comment public.t',
       'op.drop_table_comment public.t',
       'op.alter_column public.t',
     ]);
     expect(effects[0]).toEqual({ kind: 'use-table', table: { schema: 'public', name: 't' }, operation: 'op.create_index', unqualified: true, guard: { kind: 'none' }, location: { file: 'versions/rev.py', line: 9 } });
+    expect(effects[1]).toEqual({ kind: 'create-index', name: { schema: 'public', name: 'ix' }, table: { schema: 'public', name: 't' }, operation: 'op.create_index', guard: { kind: 'none' }, location: { file: 'versions/rev.py', line: 9 } });
+    // A dropped constraint takes its index, if it has one, along.
+    expect(effects[7]).toMatchObject({ kind: 'drop-index', name: { schema: 'public', name: 'fk' }, operation: 'op.drop_constraint', constraint: true });
+  });
+
+  it('create_index under a name (op.f() or plain), if_not_exists as its guard, in the schema of its table; without a name, nothing', () => {
+    const { effects } = analyze(revision(`def upgrade():
+    op.create_index(op.f('ix_users_email'), 'users', ['email'], unique=True, schema='auth')
+    op.create_index('ix_users_name', 'users', ['name'], if_not_exists=True)
+    op.create_index(None, 'users', ['age'])`));
+    expect(effects.filter((effect) => effect.kind === 'create-index')).toEqual([
+      expect.objectContaining({ name: { schema: 'auth', name: 'ix_users_email' }, table: { schema: 'auth', name: 'users' }, guard: { kind: 'none' } }),
+      expect.objectContaining({ name: { schema: 'public', name: 'ix_users_name' }, guard: { kind: 'if-exists-clause' } }),
+    ]);
   });
 
   it('alter_column runs nothing when it changes nothing: existing_* alone need no table', () => {
@@ -187,10 +212,17 @@ def upgrade():
     op.drop_index('ix')
     op.drop_index('ix', table_name='t')
     op.drop_index('ix', 't', schema='s', if_exists=True)`));
-    expect(effects).toEqual([
+    expect(effects.filter((effect) => effect.kind === 'use-table')).toEqual([
       expect.objectContaining({ kind: 'use-table', table: { schema: 'public', name: 't' }, operation: 'op.drop_index', viaObject: 'index', guard: { kind: 'none' } }),
       expect.objectContaining({ kind: 'use-table', table: { schema: 's', name: 't' }, viaObject: 'index', guard: { kind: 'if-exists-clause' } }),
     ]);
+    // The index itself goes, found through the search_path unless a schema is given.
+    expect(effects.filter((effect) => effect.kind === 'drop-index')).toEqual([
+      expect.objectContaining({ name: { schema: 'public', name: 'ix' }, unqualified: true }),
+      expect.objectContaining({ name: { schema: 'public', name: 'ix' }, unqualified: true }),
+      expect.objectContaining({ name: { schema: 's', name: 'ix' }, guard: { kind: 'if-exists-clause' } }),
+    ]);
+    expect(effects.filter((effect) => effect.kind === 'drop-index')[2]).not.toHaveProperty('unqualified');
   });
 
   it('batch operations on indexes and constraints need the batch table (plain ALTERs on PostgreSQL)', () => {
@@ -203,9 +235,11 @@ def upgrade():
         batch_op.drop_index('ix')
     with op.batch_alter_table('u') as batch_op:
         batch_op.create_check_constraint('ck', 'c > 0')`));
-    expect(summary(effects)).toEqual(['use-table s.t', 'use-table s.t', 'use-table s.t', 'use-table users', 'use-table s.t', 'use-table s.t', 'use-table u']);
-    expect(effects[5]).toMatchObject({ operation: 'batch_op.drop_index', viaObject: 'index' });
-    expect(effects[6]).toMatchObject({ unqualified: true });
+    expect(summary(effects)).toEqual(['use-table s.t', 'use-table s.t', 'use-table s.t', 'use-table users', 'use-table s.t', 'drop-index', 'use-table s.t', 'drop-index', 'use-table u']);
+    expect(effects[5]).toMatchObject({ name: { schema: 's', name: 'ck' }, constraint: true });
+    expect(effects[6]).toMatchObject({ operation: 'batch_op.drop_index', viaObject: 'index' });
+    expect(effects[7]).toMatchObject({ name: { schema: 's', name: 'ix' }, operation: 'batch_op.drop_index' });
+    expect(effects[8]).toMatchObject({ unqualified: true });
   });
 
   it('a branch schema-gate cannot evaluate that only needs tables gets no note: each statement carries the condition', () => {
@@ -214,7 +248,7 @@ def upgrade():
         op.create_index('ix', 't', ['c'])
     if settings.COLUMNS:
         op.add_column('t', sa.Column('c', sa.Integer()))`));
-    expect(summary(effects)).toEqual(['use-table t', 'unknown', 'add-column t']);
+    expect(summary(effects)).toEqual(['use-table t', 'create-index', 'unknown', 'add-column t']);
     expect(effects[0]!.conditions).toEqual([expect.objectContaining({ kind: 'opaque', expression: 'settings.INDEXES' })]);
   });
 

@@ -151,6 +151,7 @@ describe('statements that need an existing table', () => {
   it('CREATE INDEX (IF NOT EXISTS skips the index, not the table) and COMMENT ON TABLE / COLUMN', () => {
     expect(uses("CREATE INDEX CONCURRENTLY IF NOT EXISTS i ON t (a); COMMENT ON TABLE s.t IS 'x'; COMMENT ON COLUMN t.c IS 'y'; COMMENT ON TYPE e IS 'z'")).toEqual([
       'CREATE INDEX public.t',
+      'create-index',
       'COMMENT ON TABLE s.t (qualified)',
       'COMMENT ON COLUMN public.t',
     ]);
@@ -158,7 +159,7 @@ describe('statements that need an existing table', () => {
 
   it('ALTER TABLE: once per statement, with IF EXISTS as its guard, and the referenced table of a foreign key', () => {
     expect(uses('ALTER TABLE t ALTER COLUMN d SET NOT NULL, ADD CONSTRAINT uq UNIQUE (d)')).toEqual(['ALTER TABLE public.t']);
-    expect(uses('ALTER TABLE IF EXISTS t DROP CONSTRAINT c')).toEqual(['ALTER TABLE public.t [if-exists-clause]']);
+    expect(uses('ALTER TABLE IF EXISTS t DROP CONSTRAINT c')).toEqual(['ALTER TABLE public.t [if-exists-clause]', 'drop-index']);
     expect(uses('ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES auth.users (id)')).toEqual(['ALTER TABLE public.t', 'ALTER TABLE … REFERENCES auth.users (qualified)']);
     // ADD COLUMN already needs the table.
     expect(uses('ALTER TABLE t ADD COLUMN c int, ALTER COLUMN d SET DEFAULT 0')).toEqual(['add-column', 'set-column-default']);
@@ -195,5 +196,24 @@ describe('column defaults', () => {
       .map((effect) => effect.kind)
       .filter((kind) => kind === 'set-column-default' || kind === 'alter-column-type');
     expect(kinds).toEqual(['set-column-default', 'alter-column-type']);
+  });
+});
+
+describe('indexes by name', () => {
+  it('CREATE [UNIQUE] INDEX name: in the schema of its table, IF NOT EXISTS as its guard; unnamed, nothing', () => {
+    expect(ofKind(effectsOf('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Ix" ON s.t (a); CREATE INDEX ix ON t (b); CREATE INDEX ON t (c)'), 'create-index')).toMatchObject([
+      { name: { schema: 's', name: 'Ix' }, table: { schema: 's', name: 't' }, operation: 'CREATE UNIQUE INDEX', guard: { kind: 'if-exists-clause' } },
+      { name: inPublic('ix'), table: inPublic('t'), operation: 'CREATE INDEX', unqualifiedTable: true, guard: { kind: 'none' } },
+    ]);
+  });
+
+  it('DROP INDEX of each name, unqualified through the search_path; ALTER INDEX … RENAME; a dropped constraint', () => {
+    expect(ofKind(effectsOf('DROP INDEX IF EXISTS ix, s.iy'), 'drop-index')).toMatchObject([
+      { name: inPublic('ix'), unqualified: true, guard: { kind: 'if-exists-clause' } },
+      { name: { schema: 's', name: 'iy' }, guard: { kind: 'if-exists-clause' } },
+    ]);
+    expect(ofKind(effectsOf('DROP INDEX s.iy'), 'drop-index')[0]).not.toHaveProperty('unqualified');
+    expect(onlyOfKind(effectsOf('ALTER INDEX s.ix RENAME TO iz'), 'rename-index')).toMatchObject({ name: { schema: 's', name: 'ix' }, newName: 'iz' });
+    expect(onlyOfKind(effectsOf('ALTER TABLE s.t DROP CONSTRAINT uq_t_a'), 'drop-index')).toMatchObject({ name: { schema: 's', name: 'uq_t_a' }, constraint: true });
   });
 });

@@ -1,0 +1,91 @@
+import { describe, expect, it } from '@jest/globals';
+import type { Effect, Guard } from '../../../src/model/effect.js';
+import { createSchemaState, EMPTY_SCHEMA_STATE, type SchemaState } from '../../../src/model/schema-state.js';
+import { simulate, type PendingMigration } from '../../../src/simulate/simulate.js';
+
+const NONE: Guard = { kind: 'none' };
+const IF_NOT_EXISTS: Guard = { kind: 'if-exists-clause' };
+const at = (line: number) => ({ file: 'versions/a.py', line });
+const name = (n: string, schema = 'public') => ({ schema, name: n });
+
+const createIndex = (index: string, table: string, guard: Guard = NONE, line = 5): Effect => ({ kind: 'create-index', name: name(index), table: name(table), operation: 'op.create_index', guard, location: at(line) });
+const dropIndex = (index: string, options: { constraint?: boolean; unqualified?: boolean } = {}): Effect => ({ kind: 'drop-index', name: name(index), operation: 'op.drop_index', ...options, guard: NONE, location: at(6) });
+const createTable = (table: string): Effect => ({ kind: 'create-table', name: name(table), enumColumns: [], guard: NONE, location: at(2) });
+const migration = (revision: string, effects: Effect[]): PendingMigration => ({ revision, file: `versions/${revision}.py`, effects });
+/** A live database with these tables, and these indexes (index → table); `indexes` undefined: unknown, as a manifest. */
+const live = (tables: string[], indexes?: Record<string, string>, views: string[] = []): SchemaState =>
+  createSchemaState(
+    [],
+    tables.map((t) => ({ ...name(t), enumColumns: [] })),
+    views.map((v) => name(v)),
+    indexes ? Object.entries(indexes).map(([index, table]) => ({ ...name(index), table: name(table) })) : undefined,
+  );
+
+describe('creating a named index', () => {
+  it('fails when the database has an index of that name (made by hand, say), and the run rolls back', () => {
+    const result = simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [createIndex('ix_users_email', 'users')])]);
+    expect(result.fails).toBe(true);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'create-existing', sqlstate: '42P07', objectType: 'index', object: name('ix_users_email'), existing: { kind: 'database' } })]);
+    expect(result.appliedRevisions).toEqual([]);
+  });
+
+  it('fails when an earlier revision of the run created it', () => {
+    const result = simulate(EMPTY_SCHEMA_STATE, [
+      migration('a1', [createTable('users'), createIndex('ix_users_email', 'users', NONE, 3)]),
+      migration('b2', [createIndex('ix_users_email', 'users')]),
+    ]);
+    expect(result.fails).toBe(true);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'create-existing', revision: 'b2', existing: expect.objectContaining({ kind: 'migration', revision: 'a1', line: 3 }) })]);
+  });
+
+  it('fails when a table or a view has the name: relations share one namespace per schema', () => {
+    const table = simulate(live(['users', 'audit'], {}), [migration('a1', [createIndex('audit', 'users')])]);
+    expect(table.events).toEqual([expect.objectContaining({ kind: 'create-existing', objectType: 'index', existingRelation: 'table' })]);
+    const view = simulate(live(['users'], {}, ['active_users']), [migration('a1', [createIndex('active_users', 'users')])]);
+    expect(view.events).toEqual([expect.objectContaining({ kind: 'create-existing', objectType: 'index', existingRelation: 'view or other relation' })]);
+  });
+
+  it('is skipped by IF NOT EXISTS, and passes under another schema', () => {
+    expect(simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [createIndex('ix_users_email', 'users', IF_NOT_EXISTS)])]).events).toEqual([]);
+    const otherSchema: Effect = { kind: 'create-index', name: name('ix_users_email', 'audit'), table: name('users', 'audit'), operation: 'CREATE INDEX', guard: NONE, location: at(5) };
+    expect(simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [otherSchema])]).fails).toBe(false);
+  });
+
+  it('passes after the index, its constraint or its table was dropped earlier in the run', () => {
+    const start = live(['users'], { ix_users_email: 'users', uq_users_email: 'users' });
+    expect(simulate(start, [migration('a1', [dropIndex('ix_users_email'), createIndex('ix_users_email', 'users')])]).fails).toBe(false);
+    expect(simulate(start, [migration('a1', [dropIndex('uq_users_email', { constraint: true }), createIndex('uq_users_email', 'users')])]).fails).toBe(false);
+    const dropTable: Effect = { kind: 'drop-table', name: name('users'), cascade: false, guard: NONE, location: at(3) };
+    expect(simulate(start, [migration('a1', [dropTable, createTable('users'), createIndex('ix_users_email', 'users')])]).fails).toBe(false);
+  });
+
+  it('passes after a column of its table was dropped: which indexes went with it is not known', () => {
+    const dropColumn: Effect = { kind: 'drop-column', table: name('users'), column: 'email', guard: NONE, location: at(3) };
+    expect(simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [dropColumn, createIndex('ix_users_email', 'users')])]).fails).toBe(false);
+  });
+
+  it('keeps the indexes of a renamed table, and follows a renamed index', () => {
+    const renameTable: Effect = { kind: 'rename-table', name: name('users'), newName: 'accounts', guard: NONE, location: at(3) };
+    const again = simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [renameTable, createIndex('ix_users_email', 'accounts')])]);
+    expect(again.fails).toBe(true);
+    const renameIndex: Effect = { kind: 'rename-index', name: name('ix_users_email'), newName: 'ix_accounts_email', guard: NONE, location: at(3) };
+    const renamed = simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [renameIndex, createIndex('ix_users_email', 'users'), createIndex('ix_accounts_email', 'users')])]);
+    expect(renamed.events).toEqual([expect.objectContaining({ kind: 'create-existing', object: name('ix_accounts_email') })]);
+  });
+
+  it('drops an unqualified index found through the search_path from every schema', () => {
+    const start = createSchemaState([], [{ ...name('users', 'app'), enumColumns: [] }], [], [{ ...name('ix_users_email', 'app'), table: name('users', 'app') }]);
+    const create: Effect = { kind: 'create-index', name: name('ix_users_email', 'app'), table: name('users', 'app'), operation: 'op.create_index', guard: NONE, location: at(5) };
+    expect(simulate(start, [migration('a1', [dropIndex('ix_users_email', { unqualified: true }), create])]).fails).toBe(false);
+  });
+
+  it('leaves the index of a temporary table to the session', () => {
+    const temporary: Effect = { kind: 'create-relation', name: name('scratch'), relationKind: 'temporary-table', guard: NONE, location: at(2) };
+    const index: Effect = { kind: 'create-index', name: name('ix_users_email'), table: name('scratch'), operation: 'CREATE INDEX', unqualifiedTable: true, guard: NONE, location: at(3) };
+    expect(simulate(live(['users'], { ix_users_email: 'users' }), [migration('a1', [temporary, index])]).fails).toBe(false);
+  });
+
+  it('cannot clash with indexes it does not know (a manifest start, offline)', () => {
+    expect(simulate(live(['users']), [migration('a1', [createIndex('ix_users_email', 'users')])]).fails).toBe(false);
+  });
+});

@@ -191,24 +191,35 @@ export type Effect =
       readonly relationKind: 'view' | 'materialized-view' | 'foreign-table' | 'temporary-table';
     })
   /**
-   * An index created under its own name (`op.create_index`, `CREATE INDEX name`, a named unique or
-   * primary key constraint): a relation of the table's schema, so that name must be free among the
-   * schema's indexes, tables and views. Unnamed indexes get a free name from PostgreSQL and are not
-   * modelled. The guard is `IF NOT EXISTS` / `if_not_exists=True`.
+   * An index created under its own name (`op.create_index`, `CREATE INDEX name`, `ADD CONSTRAINT name
+   * UNIQUE`): a relation of the table's schema, so that name must be free among the schema's indexes,
+   * tables and views. The guard is `IF NOT EXISTS` / `if_not_exists=True`. Without `name`, an index
+   * whose name schema-gate cannot know: PostgreSQL picks a free one (`CREATE INDEX ON t`), or a
+   * naming convention may rewrite the one given (`op.create_unique_constraint`); after it, an index
+   * missing from the model may exist.
    */
   | (EffectBase & {
       readonly kind: 'create-index';
-      readonly name: QualifiedName;
+      readonly name?: QualifiedName;
       readonly table: QualifiedName;
       readonly operation: string;
       /** The table is named without a schema: a temporary table of that name comes first, and its indexes are the session's. */
       readonly unqualifiedTable?: boolean;
     })
   /**
-   * An index that goes away by name: `DROP INDEX`, `op.drop_index`, or a dropped constraint
-   * (`constraint`: the name may be no index at all). `unqualified`: found through the search_path.
+   * An index that goes away by name: `DROP INDEX`, `op.drop_index` (42704 if there is none), or a
+   * dropped constraint (`constraint`: the name may be no index at all). `unqualified`: found through
+   * the search_path.
    */
-  | (EffectBase & { readonly kind: 'drop-index'; readonly name: QualifiedName; readonly operation: string; readonly unqualified?: boolean; readonly constraint?: boolean })
+  | (EffectBase & {
+      readonly kind: 'drop-index';
+      readonly name: QualifiedName;
+      readonly operation: string;
+      readonly unqualified?: boolean;
+      readonly constraint?: boolean;
+      /** The table the statement names as the index's (`op.drop_index(..., table_name=)`), which must exist too. */
+      readonly table?: QualifiedName;
+    })
   /** `ALTER INDEX … RENAME TO`: the index keeps its table and schema. */
   | (EffectBase & { readonly kind: 'rename-index'; readonly name: QualifiedName; readonly newName: string })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */

@@ -51,7 +51,7 @@ export function describeEffect(effect: Effect): string {
       case 'create-relation':
         return `CREATE ${RELATION_WORDS[effect.relationKind]} ${formatQualifiedName(effect.name)}`;
       case 'create-index':
-        return `${effect.operation} ${formatQualifiedName(effect.name)} on ${formatQualifiedName(effect.table)}`;
+        return `${effect.operation} ${effect.name ? formatQualifiedName(effect.name) : '(an index whose name schema-gate cannot know)'} on ${formatQualifiedName(effect.table)}`;
       case 'drop-index':
         return `${effect.operation} ${formatQualifiedName(effect.name)}${effect.constraint ? ' (and its index, if it has one)' : ''}`;
       case 'rename-index':

@@ -13,6 +13,11 @@ function operationOf(effect: Effect): string | undefined {
 /** How to repair the statement: a type is created first, a table created, renamed or reordered. */
 function hintFor(event: MissingObject): string {
   const name = event.object?.name ?? '';
+  if (event.objectType === 'index') {
+    return event.removedInRun
+      ? 'the index is gone by then (dropped, or with its table): drop it once'
+      : 'autogenerate drops indexes that exist in the database it compared with, which may not be this one: remove the drop, check the name and schema, or make it op.drop_index(..., if_exists=True) (Alembic 1.12 and later) / DROP INDEX IF EXISTS';
+  }
   if (event.objectType === 'enum') {
     return event.effect.kind === 'add-column'
       ? `op.add_column never creates an enum type: create it first, e.g. postgresql.ENUM(..., name='${name}').create(op.get_bind(), checkfirst=True)`
@@ -33,17 +38,20 @@ function hintFor(event: MissingObject): string {
 export default defineRule({
   meta: {
     id: 'object-does-not-exist',
-    description: 'A pending migration alters, drops, renames or uses a type or table that will not exist at that point: the upgrade fails.',
+    description: 'A pending migration alters, drops, renames or uses a type or table (or drops an index) that will not exist at that point: the upgrade fails.',
     defaultSeverity: 'error',
   },
   check: (context) =>
     eventsOf(context, 'missing-object').map((event) => {
-      const what = event.objectType === 'enum' ? 'type' : 'table';
+      const what = event.objectType === 'enum' ? 'type' : event.objectType;
       const operation = operationOf(event.effect);
       const index = event.effect.kind === 'use-table' && event.effect.viaObject === 'index';
       const why = event.removedInRun ? `it was dropped or renamed earlier in this run (revision ${event.removedInRun.revision}, line ${event.removedInRun.line})` : 'it does not exist at that point';
       const error = `${event.sqlstate} (${index ? 'index' : what} does not exist)`;
-      const needs = `revision ${event.revision} needs ${what} ${objectName(event.object)}${operation ? ` for ${operation}` : ''}`;
+      const needs =
+        event.objectType === 'index' && event.effect.kind === 'drop-index'
+          ? `revision ${event.revision} drops index ${objectName(event.object)} (${event.effect.operation})`
+          : `revision ${event.revision} needs ${what} ${objectName(event.object)}${operation ? ` for ${operation}` : ''}`;
       const message = event.uncertain
         ? `${needs}, but as far as schema-gate can tell ${why}; ${event.uncertain}: if not, alembic upgrade fails with ${error}`
         : `${needs}, but ${why}: alembic upgrade fails with ${error}`;

@@ -82,7 +82,7 @@ export type SimulationEvent = {
       readonly kind: 'missing-object';
       readonly fails: true;
       readonly sqlstate: '42704' | '42P01';
-      readonly objectType: 'enum' | 'table';
+      readonly objectType: 'enum' | 'table' | 'index';
       /** Whether it was dropped or renamed earlier in this run (else: it never existed). */
       readonly removedInRun?: { readonly revision: string; readonly line: number };
       /**
@@ -250,6 +250,14 @@ function guardCoversExisting(guard: Guard, sqlstate: '42710' | '42P07'): boolean
   }
 }
 
+/**
+ * Whether a statement may make indexes under names schema-gate cannot know: a table's or a column's
+ * constraints (named by PostgreSQL or by a convention), or a statement it could not read.
+ */
+function namesIndexesUnseen(effect: Effect): boolean {
+  return effect.kind === 'create-table' || effect.kind === 'add-column' || (effect.kind === 'unknown' && effect.mayCreateTables === true);
+}
+
 /** Whether a guard makes an ALTER/DROP of a missing object a no-op. */
 function guardCoversMissing(guard: Guard): boolean {
   return guard.kind === 'if-exists-clause' || guard.kind === 'checkfirst' || guard.kind === 'existence-check' || (guard.kind === 'exception-handler' && guard.conditions.length > 0);
@@ -310,6 +318,16 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
   let unseenTableChange: { revision: string; file: string; line: number; step: number } | undefined;
   /** When (statement count) each table was last removed in this run. */
   const removedAtStep = new Map<string, number>();
+  /** Indexes dropped in this run (with their table, or by name), for the message when one is dropped again. */
+  const removedIndexes = new Map<string, { revision: string; line: number }>();
+  /** Indexes that may or may not still exist (a column of their table was dropped), by key, with their bare names. */
+  const uncertainIndexes = new Map<string, string>();
+  /**
+   * Whether an index whose name the model cannot know may exist by now: made in this run by a
+   * statement that names it by convention or not at all (a table's constraints, an unnamed CREATE
+   * INDEX), or by one schema-gate could not read — or because the start knew no indexes.
+   */
+  let indexNamesUnseen = !schema.indexesKnown;
   let step = 0;
   let transaction = new Transaction();
   let committed = schema.clone();
@@ -390,6 +408,18 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
         reportMissing(missing, key);
       }
     };
+    /**
+     * Whether DROP INDEX certainly finds no index: the model knows every index name at that point,
+     * the name is no other relation's, and the table the statement names (if any) exists — a
+     * missing table is reported by its own check.
+     */
+    const indexCertainlyMissing = (effect: Extract<Effect, { kind: 'drop-index' }>): boolean => {
+      const key = nameKey(effect.name);
+      if (effect.constraint || guardCoversMissing(effect.guard) || indexNamesUnseen || uncertainIndexes.has(key)) return false;
+      if (effect.unqualified && [...uncertainIndexes.values()].includes(effect.name.name)) return false;
+      if (schema.tables.has(key) || schema.otherRelations.has(key)) return false;
+      return !effect.table || schema.tables.has(nameKey(effect.table));
+    };
     const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => requireObject(effect, name, 'enum');
     const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => requireObject(effect, name, 'table');
 
@@ -407,6 +437,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       step += 1;
       if (effect.autocommit) commit(); // autocommit_block() commits what came before it
       applyEffect(effect);
+      if (namesIndexesUnseen(effect)) indexNamesUnseen = true;
       if (effect.autocommit) commit();
       if (opaque && opaque.kind === 'opaque') {
         // What happens under a condition nobody can evaluate statically is reported, not decisive.
@@ -623,7 +654,10 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (!requireTable(effect, effect.name)) return;
           const key = nameKey(effect.name);
           schema.tables.delete(key);
-          for (const index of schema.indexesOf(effect.name)) schema.indexes.delete(nameKey(index));
+          for (const index of schema.indexesOf(effect.name)) {
+            schema.indexes.delete(nameKey(index));
+            removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
+          }
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(key, step);
           renamedInRun.delete(key);
@@ -674,7 +708,10 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
         }
         case 'drop-column': {
           // The indexes on the column go with it; which those are is not modelled, so none of the table's stays certain.
-          for (const index of schema.indexesOf(effect.table)) schema.indexes.delete(nameKey(index));
+          for (const index of schema.indexesOf(effect.table)) {
+            schema.indexes.delete(nameKey(index));
+            uncertainIndexes.set(nameKey(index), index.name);
+          }
           const table = requireTable(effect, effect.table);
           if (table) {
             table.enumColumns = table.enumColumns.filter((existing) => existing.name !== effect.column);
@@ -694,6 +731,10 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           // An index of a temporary table is the session's, in its own schema.
           if (effect.kind === 'create-index' && effect.unqualifiedTable && schema.temporaryTables.has(effect.table.name)) return;
           const target = effect.kind === 'create-index' ? effect.name : { schema: effect.name.schema, name: effect.newName };
+          if (!target) {
+            indexNamesUnseen = true; // an index under a name schema-gate does not know
+            return;
+          }
           const key = nameKey(target);
           const index = schema.indexes.get(key);
           const table = index ? undefined : schema.tables.get(key);
@@ -713,22 +754,38 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
             return;
           }
           if (effect.kind === 'create-index') {
-            schema.indexes.set(key, { ...effect.name, table: effect.table, origin: origin(effect, effect.operation) });
+            schema.indexes.set(key, { schema: target.schema, name: target.name, table: effect.table, origin: origin(effect, effect.operation) });
+            uncertainIndexes.delete(key);
+            removedIndexes.delete(key);
             return;
           }
           const renamed = schema.indexes.get(nameKey(effect.name));
           if (renamed) {
             schema.indexes.delete(nameKey(effect.name));
             schema.indexes.set(key, { ...renamed, ...target });
+            removedIndexes.set(nameKey(effect.name), { revision: migration.revision, line: effect.location.line });
+          } else {
+            indexNamesUnseen = true; // an index the model did not hold now has a name it does not know either
           }
           return;
         }
-        case 'drop-index':
-          // Through the search_path it may be another schema's: none of that name stays certain.
-          if (!schema.indexes.delete(nameKey(effect.name)) && effect.unqualified) {
-            for (const [key, index] of schema.indexes) if (index.name === effect.name.name) schema.indexes.delete(key);
+        case 'drop-index': {
+          const key = nameKey(effect.name);
+          const dropped = schema.indexes.get(key) ?? (effect.unqualified ? [...schema.indexes.values()].find((index) => index.name === effect.name.name) : undefined);
+          if (dropped) {
+            // Through the search_path it may be another schema's: none of that name stays certain.
+            if (effect.unqualified) {
+              for (const [other, index] of schema.indexes) if (index.name === effect.name.name) schema.indexes.delete(other);
+            }
+            schema.indexes.delete(nameKey(dropped));
+            removedIndexes.set(nameKey(dropped), { revision: migration.revision, line: effect.location.line });
+            return;
           }
+          if (!indexCertainlyMissing(effect)) return;
+          const removed = removedIndexes.get(key);
+          fail({ ...here(effect), kind: 'missing-object', fails: true, sqlstate: '42704', objectType: 'index', object: effect.name, ...(removed ? { removedInRun: removed } : {}) });
           return;
+        }
         case 'invalid-sql':
           fail({ ...here(effect), kind: 'invalid-sql', fails: true, message: effect.message });
           return;

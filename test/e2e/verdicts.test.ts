@@ -432,6 +432,19 @@ const SITUATIONS: readonly Situation[] = [
     rules: [],
   },
 
+  {
+    name: 'drop-index-missing',
+    title: 'the pending revision drops an index the live database never had (autogenerate saw it elsewhere)',
+    alembic: { outcome: 'fails', error: 'index "ix_campaigns_legacy" does not exist' },
+    rules: ['object-does-not-exist'],
+  },
+  {
+    name: 'drop-index-made-by-hand',
+    title: 'the pending revision drops the index a hotfix made by hand: it exists',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+
   // Names: SQLAlchemy quotes upper case, SQL folds it; schemas.
   {
     name: 'mixed-case-enum-name',

@@ -14,7 +14,7 @@
  */
 import { parser } from '@lezer/python';
 import { NO_GUARD, type ColumnType, type Effect, type ExceptionHandlerNote, type ExistenceSource, type Guard, type RunCondition, type SourceLocation } from '../../model/effect.js';
-import { DEFAULT_SCHEMA, nameKey, storedIdentifier, type QualifiedName } from '../../model/names.js';
+import { DEFAULT_SCHEMA, exceedsIdentifierLimit, nameKey, storedIdentifier, type QualifiedName } from '../../model/names.js';
 import type { SuppressionComment } from '../source.js';
 import { readSuppressionComments } from './suppressions.js';
 import { firstSyntaxErrorOffset } from './parse-revision.js';
@@ -2617,13 +2617,18 @@ class UpgradeInterpreter {
       }
       case 'drop_constraint': {
         const table = this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), 'op.drop_constraint', line, frame);
-        if (table) this.dropIndex(positional(0, 'constraint_name'), table.schema, false, NO_GUARD, 'op.drop_constraint', line, frame, true);
+        if (table) this.dropIndex(positional(0, 'constraint_name'), table.schema, false, NO_GUARD, 'op.drop_constraint', line, frame, { constraint: true });
         return NONE;
       }
       case 'create_unique_constraint':
-      case 'create_check_constraint':
       case 'create_primary_key':
-      case 'create_exclude_constraint':
+      case 'create_exclude_constraint': {
+        // Each makes an index under the constraint's name, which a naming convention may rewrite: a name schema-gate cannot know.
+        const table = this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), `op.${name}`, line, frame);
+        this.createIndex(undefined, table, undefined, `op.${name}`, line, frame);
+        return NONE;
+      }
+      case 'create_check_constraint':
         this.useTable(positional(1, 'table_name'), args.keywords.get('schema'), `op.${name}`, line, frame);
         return NONE;
       case 'create_table_comment':
@@ -2642,9 +2647,9 @@ class UpgradeInterpreter {
         const ifExists = args.keywords.get('if_exists');
         const guard: Guard = ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD;
         const tableName = positional(1, 'table_name');
-        if (tableName !== undefined && tableName.kind !== 'none') this.useTable(tableName, args.keywords.get('schema'), 'op.drop_index', line, frame, { guard, viaObject: 'index' });
+        const table = tableName !== undefined && tableName.kind !== 'none' ? this.useTable(tableName, args.keywords.get('schema'), 'op.drop_index', line, frame, { guard, viaObject: 'index' }) : undefined;
         const schema = args.keywords.get('schema');
-        this.dropIndex(positional(0, 'index_name'), schema?.kind === 'str' ? schema.value : undefined, schema?.kind !== 'str', guard, 'op.drop_index', line, frame);
+        this.dropIndex(positional(0, 'index_name'), schema?.kind === 'str' ? schema.value : undefined, schema?.kind !== 'str', guard, 'op.drop_index', line, frame, table ? { table } : {});
         return NONE;
       }
       default:
@@ -2695,14 +2700,17 @@ class UpgradeInterpreter {
 
   /**
    * An index created under the name it is given (op.f() or a plain string: an index naming convention
-   * applies only to indexes without one). Without a name, or on a table that cannot be named, nothing is modelled.
+   * applies only to indexes without one), or under one schema-gate cannot know (no string: a name of a
+   * convention, or one it cannot evaluate). On a table that cannot be named, nothing is modelled.
    */
   private createIndex(name: Value | undefined, table: QualifiedName | undefined, ifNotExists: Value | undefined, operation: string, line: number, frame: Frame): void {
-    if (!table || name?.kind !== 'str') return;
+    if (!table) return;
+    // SQLAlchemy shortens a name over the limit its own way (op.f() names with a hash suffix): a name not known either.
+    const known = name?.kind === 'str' && !exceedsIdentifierLimit(name.value) ? name.value : undefined;
     this.emit(
       {
         kind: 'create-index',
-        name: { schema: table.schema, name: storedIdentifier(name.value) },
+        ...(known !== undefined ? { name: { schema: table.schema, name: known } } : {}),
         table,
         operation,
         guard: ifNotExists?.kind === 'bool' && ifNotExists.value ? { kind: 'if-exists-clause' } : NO_GUARD,
@@ -2713,13 +2721,25 @@ class UpgradeInterpreter {
   }
 
   /** An index that goes away by name (`constraint`: a dropped constraint, which may have none). */
-  private dropIndex(name: Value | undefined, schema: string | undefined, unqualified: boolean, guard: Guard, operation: string, line: number, frame: Frame, constraint = false): void {
-    if (name?.kind !== 'str') return;
+  private dropIndex(
+    name: Value | undefined,
+    schema: string | undefined,
+    unqualified: boolean,
+    guard: Guard,
+    operation: string,
+    line: number,
+    frame: Frame,
+    options: { constraint?: boolean; table?: QualifiedName } = {},
+  ): void {
+    // Over the limit, SQLAlchemy's shortened name is not known: whether an index of it exists cannot be told.
+    if (name?.kind !== 'str' || exceedsIdentifierLimit(name.value)) return;
+    const { constraint = false, table } = options;
     this.emit(
       {
         kind: 'drop-index',
-        name: { schema: schema ?? DEFAULT_SCHEMA, name: storedIdentifier(name.value) },
+        name: { schema: schema ?? DEFAULT_SCHEMA, name: name.value },
         operation,
+        ...(table ? { table } : {}),
         ...(unqualified ? { unqualified: true } : {}),
         ...(constraint ? { constraint: true } : {}),
         guard,
@@ -3170,7 +3190,8 @@ class UpgradeInterpreter {
       case 'drop_table_comment':
         // On PostgreSQL a batch runs each operation as a plain ALTER TABLE / CREATE INDEX of its table.
         this.emitUseTable(batch.table, batch.unqualified, `batch_op.${name}`, line, frame);
-        if (name === 'drop_constraint') this.dropIndex(args.positional[0] ?? args.keywords.get('constraint_name'), batch.table.schema, false, NO_GUARD, 'batch_op.drop_constraint', line, frame, true);
+        if (name === 'drop_constraint') this.dropIndex(args.positional[0] ?? args.keywords.get('constraint_name'), batch.table.schema, false, NO_GUARD, 'batch_op.drop_constraint', line, frame, { constraint: true });
+        if (name === 'create_unique_constraint' || name === 'create_primary_key' || name === 'create_exclude_constraint') this.createIndex(undefined, batch.table, undefined, `batch_op.${name}`, line, frame);
         if (name === 'create_foreign_key') {
           const referent = this.usedTable(args.positional[1] ?? args.keywords.get('referent_table'), args.keywords.get('referent_schema'));
           if (referent && nameKey(referent.table) !== nameKey(batch.table)) this.emitUseTable(referent.table, referent.unqualified, 'batch_op.create_foreign_key (the referenced table)', line, frame);
@@ -3180,7 +3201,7 @@ class UpgradeInterpreter {
         const ifExists = args.keywords.get('if_exists');
         const guard: Guard = ifExists?.kind === 'bool' && ifExists.value ? { kind: 'if-exists-clause' } : NO_GUARD;
         this.emitUseTable(batch.table, batch.unqualified, 'batch_op.drop_index', line, frame, { guard, viaObject: 'index' });
-        this.dropIndex(args.positional[0] ?? args.keywords.get('index_name'), batch.table.schema, batch.unqualified, guard, 'batch_op.drop_index', line, frame);
+        this.dropIndex(args.positional[0] ?? args.keywords.get('index_name'), batch.table.schema, batch.unqualified, guard, 'batch_op.drop_index', line, frame, { table: batch.table });
         return NONE;
       }
       case 'drop_column':

@@ -133,14 +133,25 @@ function useTable(relation: RangeVar | undefined, operation: string, guard: Guar
 
 /**
  * `CREATE [UNIQUE] INDEX name ON t`: the index lives in its table's schema (a schema on the index
- * name is not allowed). Without a name PostgreSQL picks a free one, and nothing can clash.
+ * name is not allowed). Without a name PostgreSQL picks a free one: nothing can clash, but the model
+ * then lacks an index of a name it cannot know.
  */
 function createIndex(statement: IndexStmt, scope: StatementScope): void {
   const table = relationName(statement.relation, scope.defaultSchema);
-  if (!table || statement.idxname === undefined) return;
+  if (!table) return;
   const operation = `CREATE ${statement.unique ? 'UNIQUE ' : ''}INDEX`;
   const unqualifiedTable = statement.relation?.schemaname === undefined;
-  scope.emit({ kind: 'create-index', name: { schema: table.schema, name: statement.idxname }, table, operation, ...(unqualifiedTable ? { unqualifiedTable } : {}) }, clauseGuard(statement.if_not_exists), []);
+  scope.emit(
+    {
+      kind: 'create-index',
+      ...(statement.idxname !== undefined ? { name: { schema: table.schema, name: statement.idxname } } : {}),
+      table,
+      operation,
+      ...(unqualifiedTable ? { unqualifiedTable } : {}),
+    },
+    clauseGuard(statement.if_not_exists),
+    [],
+  );
 }
 
 /** A view, materialized view, foreign table or temporary table: not a table of the model, but a name later statements may use. */
@@ -221,6 +232,14 @@ function rename(statement: RenameStmt, scope: StatementScope): void {
       // ALTER TABLE t RENAME COLUMN / CONSTRAINT: the table must exist (ALTER VIEW … RENAME COLUMN names a view;
       // the parser leaves relationType unset for a constraint, which only tables rename this way).
       if (statement.renameType === 'OBJECT_TABCONSTRAINT' || statement.relationType === 'OBJECT_TABLE') useTable(statement.relation, `ALTER TABLE … RENAME ${statement.renameType === 'OBJECT_COLUMN' ? 'COLUMN' : 'CONSTRAINT'}`, clauseGuard(statement.missing_ok), scope);
+      if (statement.renameType === 'OBJECT_TABCONSTRAINT') {
+        // A unique or primary key constraint renames its index along; whether this one has an index is not known.
+        const table = relationName(statement.relation, scope.defaultSchema);
+        if (table && statement.subname !== undefined) {
+          scope.emit({ kind: 'drop-index', name: { schema: table.schema, name: statement.subname }, operation: 'ALTER TABLE … RENAME CONSTRAINT', constraint: true }, clauseGuard(statement.missing_ok), []);
+          scope.emit({ kind: 'create-index', table, operation: 'ALTER TABLE … RENAME CONSTRAINT' }, clauseGuard(statement.missing_ok), []);
+        }
+      }
       return;
     default:
       // Columns, constraints, indexes, attributes of composite types…: nothing the model holds.
@@ -348,6 +367,12 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
     const { subtype, def, missing_ok: commandMissingOk } = command.AlterTableCmd;
     const column = def && 'ColumnDef' in def ? def.ColumnDef : undefined;
     const constraint = def && 'Constraint' in def ? def.Constraint : undefined;
+    if (subtype === 'AT_AddConstraint' && (constraint?.contype === 'CONSTR_UNIQUE' || constraint?.contype === 'CONSTR_PRIMARY' || constraint?.contype === 'CONSTR_EXCLUSION')) {
+      // The constraint's index takes its name (USING INDEX renames that index to it); unnamed, PostgreSQL picks one.
+      if (constraint.indexname !== undefined) scope.emit({ kind: 'drop-index', name: { schema: table.schema, name: constraint.indexname }, operation: 'ALTER TABLE … ADD CONSTRAINT … USING INDEX', constraint: true }, NO_GUARD, []);
+      const operation = `ALTER TABLE … ADD ${constraint.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'EXCLUDE'}`;
+      scope.emit({ kind: 'create-index', ...(constraint.conname !== undefined ? { name: { schema: table.schema, name: constraint.conname } } : {}), table, operation }, NO_GUARD, []);
+    }
     if (constraint?.contype === 'CONSTR_FOREIGN' && constraint.pktable) {
       // The referenced table must exist too.
       useTable(constraint.pktable, 'ALTER TABLE … REFERENCES', NO_GUARD, scope);

@@ -89,3 +89,52 @@ describe('creating a named index', () => {
     expect(simulate(live(['users']), [migration('a1', [createIndex('ix_users_email', 'users')])]).fails).toBe(false);
   });
 });
+
+describe('dropping an index by name', () => {
+  const start = live(['users'], { ix_users_email: 'users' });
+  const drop = (index: string, options: { guard?: Guard; table?: string; unqualified?: boolean } = {}): Effect => ({
+    kind: 'drop-index',
+    name: name(index),
+    operation: 'op.drop_index',
+    ...(options.table ? { table: name(options.table) } : {}),
+    ...(options.unqualified ? { unqualified: true } : {}),
+    guard: options.guard ?? NONE,
+    location: at(7),
+  });
+
+  it('fails with 42704 when the database has no index of that name, unless IF EXISTS', () => {
+    const result = simulate(start, [migration('a1', [drop('ix_users_name', { table: 'users' })])]);
+    expect(result.fails).toBe(true);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'missing-object', sqlstate: '42704', objectType: 'index', object: name('ix_users_name') })]);
+    expect(simulate(start, [migration('a1', [drop('ix_users_name', { guard: IF_NOT_EXISTS })])]).events).toEqual([]);
+  });
+
+  it('fails on the second drop, saying where the first was', () => {
+    const result = simulate(start, [migration('a1', [drop('ix_users_email')]), migration('b2', [drop('ix_users_email')])]);
+    expect(result.events).toEqual([expect.objectContaining({ kind: 'missing-object', revision: 'b2', removedInRun: { revision: 'a1', line: 7 } })]);
+  });
+
+  it('finds an unqualified name in any schema the search_path may reach', () => {
+    const elsewhere = createSchemaState([], [{ ...name('users', 'app'), enumColumns: [] }], [], [{ ...name('ix_users_email', 'app'), table: name('users', 'app') }]);
+    expect(simulate(elsewhere, [migration('a1', [drop('ix_users_email', { unqualified: true })])]).fails).toBe(false);
+  });
+
+  it('says nothing once the run may have made indexes of names it cannot know, or when the start knows none', () => {
+    const unnamed: Effect = { kind: 'create-index', table: name('users'), operation: 'op.create_unique_constraint', guard: NONE, location: at(3) };
+    const unknown: Effect = { kind: 'unknown', reason: 'SQL built at run time', mayCreateTables: true, guard: NONE, location: at(3) };
+    const dropColumn: Effect = { kind: 'drop-column', table: name('users'), column: 'email', guard: NONE, location: at(3) };
+    for (const before of [createTable('accounts'), unnamed, unknown]) {
+      expect(simulate(start, [migration('a1', [before, drop('users_pkey')])]).events.filter((event) => event.kind !== 'unknown')).toEqual([]);
+    }
+    // The index may have gone with the column, or not.
+    expect(simulate(start, [migration('a1', [dropColumn, drop('ix_users_email')])]).events).toEqual([]);
+    expect(simulate(live(['users']), [migration('a1', [drop('ix_users_name')])]).events).toEqual([]);
+    expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [drop('ix_users_name')])]).events).toEqual([]);
+  });
+
+  it('leaves a missing table to its own check, and a dropped constraint to nothing', () => {
+    expect(simulate(start, [migration('a1', [drop('ix_orders_total', { table: 'orders' })])]).events).toEqual([]);
+    const constraint: Effect = { kind: 'drop-index', name: name('fk_users_org'), operation: 'op.drop_constraint', constraint: true, guard: NONE, location: at(7) };
+    expect(simulate(start, [migration('a1', [constraint])]).events).toEqual([]);
+  });
+});

@@ -158,7 +158,7 @@ describe('statements that need an existing table', () => {
   });
 
   it('ALTER TABLE: once per statement, with IF EXISTS as its guard, and the referenced table of a foreign key', () => {
-    expect(uses('ALTER TABLE t ALTER COLUMN d SET NOT NULL, ADD CONSTRAINT uq UNIQUE (d)')).toEqual(['ALTER TABLE public.t']);
+    expect(uses('ALTER TABLE t ALTER COLUMN d SET NOT NULL, ADD CONSTRAINT uq UNIQUE (d)')).toEqual(['ALTER TABLE public.t', 'create-index']);
     expect(uses('ALTER TABLE IF EXISTS t DROP CONSTRAINT c')).toEqual(['ALTER TABLE public.t [if-exists-clause]', 'drop-index']);
     expect(uses('ALTER TABLE t ADD CONSTRAINT fk FOREIGN KEY (u) REFERENCES auth.users (id)')).toEqual(['ALTER TABLE public.t', 'ALTER TABLE … REFERENCES auth.users (qualified)']);
     // ADD COLUMN already needs the table.
@@ -200,10 +200,28 @@ describe('column defaults', () => {
 });
 
 describe('indexes by name', () => {
-  it('CREATE [UNIQUE] INDEX name: in the schema of its table, IF NOT EXISTS as its guard; unnamed, nothing', () => {
-    expect(ofKind(effectsOf('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Ix" ON s.t (a); CREATE INDEX ix ON t (b); CREATE INDEX ON t (c)'), 'create-index')).toMatchObject([
+  it('CREATE [UNIQUE] INDEX name: in the schema of its table, IF NOT EXISTS as its guard; unnamed, a name schema-gate cannot know', () => {
+    const created = ofKind(effectsOf('CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS "Ix" ON s.t (a); CREATE INDEX ix ON t (b); CREATE INDEX ON t (c)'), 'create-index');
+    expect(created).toMatchObject([
       { name: { schema: 's', name: 'Ix' }, table: { schema: 's', name: 't' }, operation: 'CREATE UNIQUE INDEX', guard: { kind: 'if-exists-clause' } },
       { name: inPublic('ix'), table: inPublic('t'), operation: 'CREATE INDEX', unqualifiedTable: true, guard: { kind: 'none' } },
+      { table: inPublic('t'), operation: 'CREATE INDEX' },
+    ]);
+    expect(created[2]).not.toHaveProperty('name');
+  });
+
+  it('ADD CONSTRAINT … UNIQUE / PRIMARY KEY makes an index of the constraint\'s name (USING INDEX renames one); RENAME CONSTRAINT, one of a name not known', () => {
+    expect(ofKind(effectsOf('ALTER TABLE s.t ADD CONSTRAINT uq_t_a UNIQUE (a), ADD PRIMARY KEY (id), ADD CONSTRAINT ck CHECK (a > 0)'), 'create-index')).toEqual([
+      expect.objectContaining({ name: { schema: 's', name: 'uq_t_a' }, operation: 'ALTER TABLE … ADD UNIQUE' }),
+      expect.not.objectContaining({ name: expect.anything() }),
+    ]);
+    expect(effectsOf('ALTER TABLE t ADD CONSTRAINT uq UNIQUE USING INDEX ix_t_a').filter((effect) => effect.kind !== 'use-table')).toMatchObject([
+      { kind: 'drop-index', name: inPublic('ix_t_a'), constraint: true },
+      { kind: 'create-index', name: inPublic('uq') },
+    ]);
+    expect(effectsOf('ALTER TABLE t RENAME CONSTRAINT uq TO uq_t').filter((effect) => effect.kind !== 'use-table')).toEqual([
+      expect.objectContaining({ kind: 'drop-index', name: inPublic('uq'), constraint: true }),
+      expect.not.objectContaining({ name: expect.anything() }),
     ]);
   });
 

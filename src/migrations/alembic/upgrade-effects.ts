@@ -2778,7 +2778,9 @@ class UpgradeInterpreter {
           : sql.kind === 'opaque'
             ? `${call}() runs SQL text schema-gate cannot evaluate: ${sql.reason}`
             : `${call}() runs a SQLAlchemy expression (${sql.kind === 'sqlalchemy-object' ? `\`${sql.path.replace(/^sqlalchemy\./, 'sa.')}\`` : sql.kind}), not SQL text`;
-      this.unknown(line, reason, frame, rows ? { dataOnly: true } : { mayCreateTables: sql !== undefined });
+      // CREATE SCHEMA / DROP SCHEMA as SQLAlchemy DDL objects make or drop a schema: never a table or type of their own.
+      const schemaDdl = sql?.kind === 'sqlalchemy-object' && SCHEMA_DDL.has(sql.path.slice(sql.path.lastIndexOf('.') + 1));
+      this.unknown(line, reason, frame, rows ? { dataOnly: true } : { mayCreateTables: sql !== undefined && !schemaDdl });
       // What it returns is rows, whatever the statement: reading them runs no further SQL.
       return { kind: 'result' };
     }
@@ -3338,6 +3340,9 @@ function describeCondition(condition: RunCondition): string {
   const name = condition.name.schema === DEFAULT_SCHEMA ? condition.name.name : `${condition.name.schema}.${condition.name.name}`;
   return `${condition.objectType} ${name} ${condition.runsIfExists ? 'exists' : 'is missing'}`;
 }
+
+/** SQLAlchemy's DDL elements for schemas (`sqlalchemy.schema.CreateSchema('x')`). */
+const SCHEMA_DDL: ReadonlySet<string> = new Set(['CreateSchema', 'DropSchema']);
 
 /** `[major, minor]` of a version string such as `1.4.46`, `2.0`, `2.1.0b4`; undefined if unreadable. */
 function parseRelease(version: string | undefined): [number, number] | undefined {

@@ -285,4 +285,15 @@ def upgrade():
     op.execute(t.update().values(c=now_utc()))`));
     expect(effects.filter((effect) => effect.kind === 'unknown').map((effect) => effect.kind === 'unknown' && effect.mayCreateTables === true)).toEqual([true, true, false, false]);
   });
+
+  it('CreateSchema / DropSchema objects stay unknown, but make or drop no table or type of their own', () => {
+    const { effects } = analyze(revision(`from sqlalchemy.schema import CreateSchema
+
+def upgrade():
+    op.execute(CreateSchema('event_editing'))
+    op.execute(sa.schema.DropSchema('old', cascade=True))
+    op.execute(sa.schema.CreateTable(sa.table('t')))`));
+    expect(effects.map((effect) => effect.kind === 'unknown' && effect.mayCreateTables === true)).toEqual([false, false, true]);
+    expect(effects[0]).toMatchObject({ kind: 'unknown', reason: expect.stringContaining('sa.schema.CreateSchema') });
+  });
 });

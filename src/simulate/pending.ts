@@ -70,9 +70,9 @@ export function preloadAnalysers(): void {
 
 /** The SQL and Python analysers, loaded on first need (the SQL parser ready to call). */
 async function loadAnalysers() {
-  const [{ loadSqlParser, sqlEffects, sqlCatalogQuery }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
+  const [{ loadSqlParser, sqlEffects, sqlCatalogQuery, sqlOnlyRows }, { analyzeUpgrade }] = await Promise.all([import('../migrations/sql/parse-sql.js'), import('../migrations/alembic/upgrade-effects.js')]);
   await loadSqlParser();
-  return { sqlEffects, sqlCatalogQuery, analyzeUpgrade };
+  return { sqlEffects, sqlCatalogQuery, sqlOnlyRows, analyzeUpgrade };
 }
 
 /** An analysis of every `upgrade()` made while the history is scanned, each file parsed once. */
@@ -87,10 +87,10 @@ export interface ScanTimeAnalysis {
  * to `analyzePending` so that both agree.
  */
 export async function scanTimeAnalysis(versionLocations: readonly string[], options: Pick<PendingAnalysisOptions, 'sqlalchemyVersion' | 'cwd'>): Promise<ScanTimeAnalysis> {
-  const [{ sqlEffects, sqlCatalogQuery, analyzeUpgrade }, sqlalchemy] = await Promise.all([loadAnalysers(), sqlalchemyAssumption(versionLocations[0], options.sqlalchemyVersion, options.cwd)]);
+  const [{ sqlEffects, sqlCatalogQuery, sqlOnlyRows, analyzeUpgrade }, sqlalchemy] = await Promise.all([loadAnalysers(), sqlalchemyAssumption(versionLocations[0], options.sqlalchemyVersion, options.cwd)]);
   return {
     sqlalchemy,
-    analyzeUpgrade: (text, file, tree) => analyzeUpgrade(text, relative(options.cwd, file) || file, { sqlEffects, sqlCatalogQuery, sqlalchemyVersion: sqlalchemy.version, tree }),
+    analyzeUpgrade: (text, file, tree) => analyzeUpgrade(text, relative(options.cwd, file) || file, { sqlEffects, sqlCatalogQuery, sqlOnlyRows, sqlalchemyVersion: sqlalchemy.version, tree }),
   };
 }
 
@@ -100,7 +100,7 @@ export async function scanTimeAnalysis(versionLocations: readonly string[], opti
  * here, lazily, so that commands that do not simulate never pay for them.
  */
 export async function analyzePending(source: AlembicSource, pending: readonly string[], start: SchemaState, options: PendingAnalysisOptions): Promise<PendingAnalysis> {
-  const { sqlEffects, sqlCatalogQuery, analyzeUpgrade } = await loadAnalysers();
+  const { sqlEffects, sqlCatalogQuery, sqlOnlyRows, analyzeUpgrade } = await loadAnalysers();
   const sqlalchemy = options.sqlalchemy ?? (await sqlalchemyAssumption(source.scripts[0]?.versionLocation, options.sqlalchemyVersion, options.cwd));
   const versionDependent: VersionDependence[] = [];
   const suppressions: SuppressionComment[] = [];
@@ -110,7 +110,7 @@ export async function analyzePending(source: AlembicSource, pending: readonly st
     if (!script) return { revision, file: revision, effects: [] };
     // Relative paths from here on: they appear in messages, not only in file fields.
     const file = relative(options.cwd, script.file) || script.file;
-    const analysis = script.upgrade ?? analyzeUpgrade(script.text, file, { sqlEffects, sqlCatalogQuery, sqlalchemyVersion: sqlalchemy.version });
+    const analysis = script.upgrade ?? analyzeUpgrade(script.text, file, { sqlEffects, sqlCatalogQuery, sqlOnlyRows, sqlalchemyVersion: sqlalchemy.version });
     versionDependent.push(...analysis.versionDependent);
     analysedFiles.push(script.file);
     for (const comment of analysis.suppressions) suppressions.push({ ...comment, file: script.file });

@@ -46,6 +46,12 @@ export interface UpgradeEffectsOptions {
    */
   readonly sqlCatalogQuery?: (sql: string) => CatalogQuery | undefined;
   /**
+   * Whether SQL text is statements that only read or write rows (SELECT without INTO, INSERT,
+   * UPDATE, DELETE): used on the skeleton of a text with values not known statically. Without it
+   * such texts are statements that may change anything.
+   */
+  readonly sqlOnlyRows?: (sql: string) => boolean;
+  /**
    * The SQLAlchemy version the project runs (e.g. `1.4.46`, `2.0`). When absent or unreadable the
    * analysis assumes {@link DEFAULT_SQLALCHEMY_VERSION} and says so in its result.
    */
@@ -315,8 +321,12 @@ type Value =
   | { readonly kind: 'result'; readonly query?: CatalogQuery }
   /** `enum.auto()` in an enum class body. */
   | { readonly kind: 'auto' }
-  /** Something the analysis does not follow, and why. */
-  | { readonly kind: 'opaque'; readonly reason: string };
+  /**
+   * Something the analysis does not follow, and why. `skeleton`: for text built from constant parts
+   * and values not known statically (`f"UPDATE t SET at = '{now()}'"`), the text with `0` in each
+   * unknown place — enough to tell a statement that only reads or writes rows.
+   */
+  | { readonly kind: 'opaque'; readonly reason: string; readonly skeleton?: string };
 
 /** One lookup a guard makes: true when the object exists (`whenExists`) or when it is missing. */
 interface ExistenceTest {
@@ -328,6 +338,9 @@ interface ExistenceTest {
 }
 
 const NONE: Value = Object.freeze({ kind: 'none' });
+
+/** What stands for a value not known statically in the skeleton of a text (see the opaque Value). */
+const SKELETON_HOLE = '0';
 
 function opaque(reason: string): Value {
   return { kind: 'opaque', reason };
@@ -2032,19 +2045,27 @@ class UpgradeInterpreter {
     const bodyEnd = node.to - literal.quote.length;
     let text = '';
     let cursor = bodyStart;
+    let unknown: Extract<Value, { kind: 'opaque' }> | undefined;
     const replacements = childrenOf(node).filter((child) => is(child, 'FormatReplacement'));
     for (const replacement of replacements) {
       const segment = decodeBody(this.source.slice(cursor, replacement.from), flags);
       if (!segment.ok) return opaque(segment.reason);
       text += segment.text;
       const field = this.formatReplacement(replacement, scope, frame);
-      if (field.kind !== 'str') return field;
-      text += field.value;
+      if (field.kind === 'opaque' && field.skeleton === undefined) {
+        unknown ??= field;
+        text += SKELETON_HOLE;
+      } else if (field.kind !== 'str') {
+        return field;
+      } else {
+        text += field.value;
+      }
       if (text.length > MAX_STRING_LENGTH) return opaque('a string too long to build');
       cursor = replacement.to;
     }
     const tail = decodeBody(this.source.slice(cursor, Math.max(cursor, bodyEnd)), flags);
     if (!tail.ok) return opaque(tail.reason);
+    if (unknown) return { kind: 'opaque', reason: unknown.reason, skeleton: text + tail.text };
     return this.makeString(text + tail.text, line);
   }
 
@@ -2069,6 +2090,7 @@ class UpgradeInterpreter {
     const positional = args.kind === 'sequence' && args.type === 'tuple' ? args.items : [args];
     let next = 0;
     let out = '';
+    let unknown: Extract<Value, { kind: 'opaque' }> | undefined;
     const text = template.value;
     for (let index = 0; index < text.length; index++) {
       const char = text[index]!;
@@ -2096,11 +2118,20 @@ class UpgradeInterpreter {
         value = positional[next++];
         index++;
       }
-      if (value === undefined || value.kind === 'opaque') return value?.kind === 'opaque' ? value : opaque('a %-format with too few arguments');
-      const rendered = spec === 'r' ? pythonRepr(value) : spec === 's' ? pythonStr(value) : (spec === 'd' || spec === 'i') && value.kind === 'number' ? String(Math.trunc(value.value)) : undefined;
-      if (rendered === undefined) return opaque(`a %-format with the conversion %${spec ?? ''} schema-gate does not follow`);
+      if (value === undefined) return opaque('a %-format with too few arguments');
+      if (spec !== 's' && spec !== 'r' && spec !== 'd' && spec !== 'i') return opaque(`a %-format with the conversion %${spec ?? ''} schema-gate does not follow`);
+      if (value.kind === 'opaque' && value.skeleton !== undefined) return value;
+      const rendered =
+        value.kind === 'opaque' ? undefined : spec === 'r' ? pythonRepr(value) : spec === 's' ? pythonStr(value) : value.kind === 'number' ? String(Math.trunc(value.value)) : undefined;
+      if (rendered === undefined) {
+        // A value known only when the migration runs: a hole in the text's skeleton.
+        unknown ??= value.kind === 'opaque' ? value : { kind: 'opaque', reason: `a %-format of a value schema-gate cannot turn into text` };
+        out += SKELETON_HOLE;
+        continue;
+      }
       out += rendered;
     }
+    if (unknown) return { kind: 'opaque', reason: unknown.reason, skeleton: out };
     return this.makeString(out, template.line);
   }
 
@@ -2109,6 +2140,7 @@ class UpgradeInterpreter {
     if (args.unexpanded) return opaque(args.unexpanded);
     let out = '';
     let auto = 0;
+    let unknown: Extract<Value, { kind: 'opaque' }> | undefined;
     const text = template.value;
     for (let index = 0; index < text.length; index++) {
       const char = text[index]!;
@@ -2138,11 +2170,17 @@ class UpgradeInterpreter {
       else if ([...field].every((char) => char >= '0' && char <= '9')) value = args.positional[Number(field)];
       else value = args.keywords.get(field);
       if (value === undefined) return opaque(`the format field {${field}} has no argument schema-gate can see`);
-      if (value.kind === 'opaque') return value;
-      const rendered = conversion === 'r' ? pythonRepr(value) : pythonStr(value);
-      if (rendered === undefined) return opaque(`the format field {${field}} holds a value schema-gate cannot turn into text`);
+      if (value.kind === 'opaque' && value.skeleton !== undefined) return value;
+      const rendered = value.kind === 'opaque' ? undefined : conversion === 'r' ? pythonRepr(value) : pythonStr(value);
+      if (rendered === undefined) {
+        // A value known only when the migration runs: a hole in the text's skeleton.
+        unknown ??= value.kind === 'opaque' ? value : { kind: 'opaque', reason: `the format field {${field}} holds a value schema-gate cannot turn into text` };
+        out += SKELETON_HOLE;
+        continue;
+      }
       out += rendered;
     }
+    if (unknown) return { kind: 'opaque', reason: unknown.reason, skeleton: out };
     return this.makeString(out, template.line);
   }
 
@@ -2771,7 +2809,7 @@ class UpgradeInterpreter {
     if (sql?.kind !== 'str') {
       // Rows read or written through SQLAlchemy Core (sa.select/insert/update/delete, table.update()):
       // data, never a change of the schema.
-      const rows = sql !== undefined && isCoreDataStatement(sql);
+      const rows = sql !== undefined && (isCoreDataStatement(sql) || (sql.kind === 'opaque' && sql.skeleton !== undefined && this.options.sqlOnlyRows?.(sql.skeleton) === true));
       const reason =
         sql === undefined
           ? `${call}() without SQL`

@@ -99,6 +99,21 @@ export function sqlEffects(sql: string, origin: SqlOrigin, options: SqlEffectsOp
 }
 
 /**
+ * Whether a text is one or more statements that only read or write rows — SELECT (without INTO),
+ * INSERT, UPDATE, DELETE — and so can change nothing the model holds but the labels they use.
+ * False for anything else, and for text PostgreSQL's parser refuses. Requires `await loadSqlParser()`.
+ */
+export function sqlOnlyRows(sql: string): boolean {
+  const parsed = parseSql(sql);
+  if (!parsed.ok || parsed.statements.length === 0) return false;
+  return parsed.statements.every(({ stmt }) => {
+    if (!stmt) return false;
+    if ('SelectStmt' in stmt) return stmt.SelectStmt.intoClause === undefined;
+    return 'InsertStmt' in stmt || 'UpdateStmt' in stmt || 'DeleteStmt' in stmt;
+  });
+}
+
+/**
  * A catalog lookup that Python runs and reads (`bind.execute(text("SELECT 1 FROM pg_type WHERE
  * typname = 'x'")).scalar()`), or undefined for any other text (several statements, bind
  * parameters, anything but a recognised lookup). Requires `await loadSqlParser()` first.

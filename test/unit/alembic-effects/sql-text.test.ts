@@ -192,3 +192,37 @@ describe('a plain string given to connection.execute()', () => {
     expect(analysis.versionDependent).toEqual([]);
   });
 });
+
+describe('text with values not known statically', () => {
+  it('keeps a skeleton of the constant parts, 0 in each unknown place, to tell statements that only touch rows', () => {
+    const skeletons: string[] = [];
+    const onlyRows = (sql: string): boolean => {
+      skeletons.push(sql);
+      return sql.trimStart().startsWith('UPDATE');
+    };
+    const { effects } = analyze(
+      revision(`from app.util import now_utc, http_date, STATES, TABLE
+
+def upgrade():
+    op.execute("UPDATE users SET seen = '%s' WHERE id > %d" % (http_date(now_utc()), STATES.first))
+    op.execute(f"UPDATE users SET state = {STATES.done} WHERE state IN ({STATES.a}, {STATES.b})")
+    op.execute("UPDATE {} SET x = 1".format(TABLE))
+    op.execute(f"CREATE TABLE {TABLE} (id int)")`),
+      { sqlOnlyRows: onlyRows },
+    );
+    expect(skeletons).toEqual([
+      "UPDATE users SET seen = '0' WHERE id > 0",
+      'UPDATE users SET state = 0 WHERE state IN (0, 0)',
+      'UPDATE 0 SET x = 1',
+      'CREATE TABLE 0 (id int)',
+    ]);
+    // Rows only: nothing that may create tables; the last one may create anything. (The helpers called have notes of their own.)
+    const executed = effects.filter((effect) => effect.kind === 'unknown' && effect.reason.startsWith('op.execute()'));
+    expect(executed.map((effect) => (effect.kind === 'unknown' ? [effect.dataOnly === true, effect.mayCreateTables === true] : effect.kind))).toEqual([
+      [true, false],
+      [true, false],
+      [true, false],
+      [false, true],
+    ]);
+  });
+});

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
-import { isSqlParserLoaded, loadSqlParser, sqlEffects } from '../../../src/migrations/sql/parse-sql.js';
+import { isSqlParserLoaded, loadSqlParser, sqlEffects, sqlOnlyRows } from '../../../src/migrations/sql/parse-sql.js';
 import { effectsOf, onlyOfKind } from './support.js';
 
 beforeAll(loadSqlParser);
@@ -67,5 +67,16 @@ describe('options', () => {
 
   it('reports that the parser is loaded', () => {
     expect(isSqlParserLoaded()).toBe(true);
+  });
+});
+
+describe('sqlOnlyRows', () => {
+  it('is true for SELECT (without INTO), INSERT, UPDATE and DELETE only, and false for text the parser refuses', () => {
+    expect(sqlOnlyRows("UPDATE users SET seen = '0' WHERE id > 0; DELETE FROM t WHERE a IN (0, 0)")).toBe(true);
+    expect(sqlOnlyRows('INSERT INTO t (a) SELECT b FROM u; SELECT 1')).toBe(true);
+    expect(sqlOnlyRows('SELECT * INTO copy FROM t')).toBe(false);
+    expect(sqlOnlyRows('UPDATE t SET a = 1; DROP TABLE t')).toBe(false);
+    expect(sqlOnlyRows('UPDATE 0 SET x = 1')).toBe(false);
+    expect(sqlOnlyRows('')).toBe(false);
   });
 });

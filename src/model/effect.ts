@@ -222,6 +222,8 @@ export type Effect =
     })
   /** `ALTER INDEX … RENAME TO`: the index keeps its table and schema. */
   | (EffectBase & { readonly kind: 'rename-index'; readonly name: QualifiedName; readonly newName: string })
+  /** `DROP VIEW` / `DROP MATERIALIZED VIEW` / `DROP FOREIGN TABLE`: the relation goes, with its indexes. */
+  | (EffectBase & { readonly kind: 'drop-relation'; readonly name: QualifiedName; readonly relationKind: 'view' | 'materialized-view' | 'foreign-table'; readonly cascade: boolean })
   /** SQL that PostgreSQL's parser rejects: the upgrade fails here. */
   | (EffectBase & { readonly kind: 'invalid-sql'; readonly message: string })
   /**

@@ -54,6 +54,8 @@ export function describeEffect(effect: Effect): string {
         return `${effect.operation} ${effect.name ? formatQualifiedName(effect.name) : '(an index whose name schema-gate cannot know)'} on ${formatQualifiedName(effect.table)}`;
       case 'drop-index':
         return `${effect.operation} ${formatQualifiedName(effect.name)}${effect.constraint ? ' (and its index, if it has one)' : ''}`;
+      case 'drop-relation':
+        return `DROP ${RELATION_WORDS[effect.relationKind]} ${formatQualifiedName(effect.name)}${effect.cascade ? ' CASCADE' : ''}`;
       case 'rename-index':
         return `ALTER INDEX ${formatQualifiedName(effect.name)} RENAME TO ${effect.newName}`;
       case 'invalid-sql':

@@ -15,9 +15,14 @@ export default defineRule({
         const name = objectName(event.object);
         const operation = event.effect.kind === 'create-index' ? event.effect.operation : 'ALTER INDEX … RENAME TO';
         const holder = event.existingRelation === 'table' ? `a table of that name is ${describeOrigin(event.existing)}` : event.existingRelation ? 'a view (or another relation) of that name is already in the database' : `an index of that name is ${describeOrigin(event.existing)}`;
+        const failure = `alembic upgrade fails with 42P07 (relation "${event.object?.name ?? name}" already exists)`;
         return {
           ...eventLocation(event),
-          message: `revision ${event.revision} creates index ${name} (${operation}), but ${holder}: alembic upgrade fails with 42P07 (relation "${event.object?.name ?? name}" already exists)`,
+          // A clash that rests on what schema-gate could not see is possible, not certain.
+          ...(event.uncertain ? { severity: 'warning' as const } : {}),
+          message: event.uncertain
+            ? `revision ${event.revision} creates index ${name} (${operation}), but as far as schema-gate can tell ${holder}; ${event.uncertain}: if not, ${failure}`
+            : `revision ${event.revision} creates index ${name} (${operation}), but ${holder}: ${failure}`,
           hint: event.existingRelation
             ? 'indexes share one namespace with the tables and views of their schema: give the index another name'
             : event.existing.kind === 'database'

@@ -48,6 +48,8 @@ export type SimulationEvent = {
       readonly existing: Origin;
       /** For an index: what holds the name, when it is not an index (names of relations are shared). */
       readonly existingRelation?: 'table' | 'view or other relation';
+      /** For an index: why the existing one may be gone after all, so that the failure is possible, not certain. */
+      readonly uncertain?: string;
     }
   | {
       /**
@@ -156,6 +158,8 @@ interface TableEntry {
 interface IndexEntry extends Index {
   table: QualifiedName;
   origin: Origin;
+  /** When (statement count of the run) it was made; 0 for the database's own. */
+  step: number;
 }
 
 /** A working copy of the schema that statements change in place. */
@@ -179,7 +183,7 @@ class WorkingSchema {
     for (const [key, value] of state.enums) schema.enums.set(key, { ...value, labels: [...value.labels], origin: { kind: 'database' } });
     for (const [key, value] of state.tables) schema.tables.set(key, { ...value, enumColumns: [...value.enumColumns], origin: { kind: 'database' } });
     for (const [key, value] of state.otherRelations ?? []) schema.otherRelations.set(key, value);
-    for (const [key, value] of state.indexes ?? []) schema.indexes.set(key, { ...value, origin: { kind: 'database' } });
+    for (const [key, value] of state.indexes ?? []) schema.indexes.set(key, { ...value, origin: { kind: 'database' }, step: 0 });
     schema.indexesKnown = state.indexes !== undefined;
     return schema;
   }
@@ -420,6 +424,17 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       if (schema.tables.has(key) || schema.otherRelations.has(key)) return false;
       return !effect.table || schema.tables.has(nameKey(effect.table));
     };
+    /**
+     * After DROP … CASCADE: views and materialized views that depended on what went are gone too,
+     * and their indexes with them; which those were is not modelled, so none of them stays certain.
+     */
+    const forgetIndexesOfDependents = (): void => {
+      for (const [key, index] of schema.indexes) {
+        if (schema.tables.has(nameKey(index.table))) continue;
+        schema.indexes.delete(key);
+        uncertainIndexes.set(key, index.name);
+      }
+    };
     const requireEnum = (effect: Effect, name: QualifiedName): EnumEntry | undefined => requireObject(effect, name, 'enum');
     const requireTable = (effect: Effect, name: QualifiedName): TableEntry | undefined => requireObject(effect, name, 'table');
 
@@ -658,6 +673,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
             schema.indexes.delete(nameKey(index));
             removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
           }
+          if (effect.cascade) forgetIndexesOfDependents();
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(key, step);
           renamedInRun.delete(key);
@@ -741,7 +757,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           const other = index || table ? undefined : schema.otherRelations.get(key);
           if (index || table || other) {
             if (effect.kind === 'create-index' && guardCoversExisting(effect.guard, '42P07')) return; // IF NOT EXISTS: skipped with a notice
-            fail({
+            const clash: Extract<SimulationEvent, { kind: 'create-existing' }> = {
               ...here(effect),
               kind: 'create-existing',
               fails: true,
@@ -749,12 +765,16 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
               objectType: 'index',
               object: target,
               existing: index?.origin ?? table?.origin ?? { kind: 'database' },
-              ...(index ? {} : { existingRelation: table ? 'table' : 'view or other relation' }),
-            });
+              ...(index ? {} : { existingRelation: table ? ('table' as const) : ('view or other relation' as const) }),
+            };
+            // A statement schema-gate could not read since the index appeared may have dropped it (a view replaced by a helper, say).
+            const unseen = index && unseenTableChange && unseenTableChange.step > index.step ? unseenTableChange : undefined;
+            if (unseen) events.push({ ...clash, uncertain: `a statement schema-gate could not analyse (revision ${unseen.revision}, ${unseen.file}:${unseen.line}) may have dropped it` });
+            else fail(clash);
             return;
           }
           if (effect.kind === 'create-index') {
-            schema.indexes.set(key, { schema: target.schema, name: target.name, table: effect.table, origin: origin(effect, effect.operation) });
+            schema.indexes.set(key, { schema: target.schema, name: target.name, table: effect.table, origin: origin(effect, effect.operation), step });
             uncertainIndexes.delete(key);
             removedIndexes.delete(key);
             return;
@@ -767,6 +787,15 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           } else {
             indexNamesUnseen = true; // an index the model did not hold now has a name it does not know either
           }
+          return;
+        }
+        case 'drop-relation': {
+          schema.otherRelations.delete(nameKey(effect.name));
+          for (const index of schema.indexesOf(effect.name)) {
+            schema.indexes.delete(nameKey(index));
+            removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
+          }
+          if (effect.cascade) forgetIndexesOfDependents();
           return;
         }
         case 'drop-index': {

@@ -445,6 +445,13 @@ const SITUATIONS: readonly Situation[] = [
     rules: [],
   },
 
+  {
+    name: 'matview-recreated-with-index',
+    title: 'a materialized view dropped and built again with its index of the same name: the index went with the view',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+
   // Names: SQLAlchemy quotes upper case, SQL folds it; schemas.
   {
     name: 'mixed-case-enum-name',

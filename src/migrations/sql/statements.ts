@@ -275,6 +275,16 @@ function drop(statement: DropStmt, scope: StatementScope): void {
         if (name) scope.emit({ kind: 'drop-table', name, cascade }, guard, [tableSubject(name, 'exists')]);
       }
       return;
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_FOREIGN_TABLE': {
+      const relationKind = statement.removeType === 'OBJECT_VIEW' ? 'view' : statement.removeType === 'OBJECT_MATVIEW' ? 'materialized-view' : 'foreign-table';
+      for (const object of statement.objects ?? []) {
+        const name = qualifiedName(stringValues(listItems(object)), scope.defaultSchema);
+        if (name) scope.emit({ kind: 'drop-relation', name, relationKind, cascade }, guard, []);
+      }
+      return;
+    }
     case 'OBJECT_INDEX':
       for (const object of statement.objects ?? []) {
         const parts = stringValues(listItems(object));

@@ -138,3 +138,28 @@ describe('dropping an index by name', () => {
     expect(simulate(start, [migration('a1', [constraint])]).events).toEqual([]);
   });
 });
+
+describe('indexes of views and after what schema-gate cannot read', () => {
+  const withView = createSchemaState([], [{ ...name('orders'), enumColumns: [] }], [name('order_totals')], [{ ...name('ix_order_totals_day'), table: name('order_totals') }]);
+  const createViewIndex: Effect = { kind: 'create-index', name: name('ix_order_totals_day'), table: name('order_totals'), operation: 'CREATE INDEX', guard: NONE, location: at(9) };
+
+  it('forgets the indexes of a dropped materialized view, and of views a DROP … CASCADE took along', () => {
+    const dropView: Effect = { kind: 'drop-relation', name: name('order_totals'), relationKind: 'materialized-view', cascade: false, guard: NONE, location: at(3) };
+    const recreate: Effect = { kind: 'create-relation', name: name('order_totals'), relationKind: 'materialized-view', guard: NONE, location: at(4) };
+    expect(simulate(withView, [migration('a1', [dropView, recreate, createViewIndex])]).events).toEqual([]);
+    const dropTableCascade: Effect = { kind: 'drop-table', name: name('orders'), cascade: true, guard: NONE, location: at(3) };
+    expect(simulate(withView, [migration('a1', [dropTableCascade, createViewIndex])]).events).toEqual([]);
+    // Without CASCADE or the view's drop, the index is still there.
+    expect(simulate(withView, [migration('a1', [createViewIndex])]).fails).toBe(true);
+  });
+
+  it('makes a clash possible, not certain, after a statement it could not read that came after the index', () => {
+    const unknown: Effect = { kind: 'unknown', reason: 'op.replace_entity() is not modelled by schema-gate', mayCreateTables: true, guard: NONE, location: at(3) };
+    const result = simulate(withView, [migration('a1', [unknown, createViewIndex])]);
+    expect(result.fails).toBe(false);
+    expect(result.events.filter((event) => event.kind === 'create-existing')).toEqual([expect.objectContaining({ uncertain: expect.stringContaining('may have dropped it') })]);
+    // An index made after that statement is certain.
+    const again: Effect = { ...createViewIndex, location: at(12) };
+    expect(simulate(withView, [migration('a1', [unknown, { kind: 'drop-index', name: name('ix_order_totals_day'), operation: 'DROP INDEX', guard: NONE, location: at(5) }, createViewIndex, again])]).fails).toBe(true);
+  });
+});

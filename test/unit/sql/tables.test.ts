@@ -225,6 +225,15 @@ describe('indexes by name', () => {
     ]);
   });
 
+  it('DROP VIEW / MATERIALIZED VIEW / FOREIGN TABLE drop each relation, with CASCADE', () => {
+    expect(ofKind(effectsOf('DROP MATERIALIZED VIEW IF EXISTS a, s.b CASCADE; DROP VIEW v; DROP FOREIGN TABLE f'), 'drop-relation')).toMatchObject([
+      { name: inPublic('a'), relationKind: 'materialized-view', cascade: true, guard: { kind: 'if-exists-clause' } },
+      { name: { schema: 's', name: 'b' }, relationKind: 'materialized-view', cascade: true },
+      { name: inPublic('v'), relationKind: 'view', cascade: false },
+      { name: inPublic('f'), relationKind: 'foreign-table' },
+    ]);
+  });
+
   it('DROP INDEX of each name, unqualified through the search_path; ALTER INDEX … RENAME; a dropped constraint', () => {
     expect(ofKind(effectsOf('DROP INDEX IF EXISTS ix, s.iy'), 'drop-index')).toMatchObject([
       { name: inPublic('ix'), unqualified: true, guard: { kind: 'if-exists-clause' } },

@@ -433,6 +433,12 @@ const SITUATIONS: readonly Situation[] = [
   },
 
   {
+    name: 'index-do-block-guard',
+    title: 'the same database; a DO block creates the index only IF NOT EXISTS in pg_indexes',
+    alembic: { outcome: 'succeeds' },
+    rules: [],
+  },
+  {
     name: 'drop-index-missing',
     title: 'the pending revision drops an index the live database never had (autogenerate saw it elsewhere)',
     alembic: { outcome: 'fails', error: 'index "ix_campaigns_legacy" does not exist' },

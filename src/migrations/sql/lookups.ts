@@ -16,7 +16,7 @@ import { parseTypeNameText } from './parser.js';
 export interface CatalogLookup {
   /** The catalog it reads, as written (`pg_type`, `information_schema.tables`, `to_regtype`, …). */
   readonly source: string;
-  readonly object: 'type' | 'table' | 'label' | 'column';
+  readonly object: 'type' | 'table' | 'label' | 'column' | 'index';
   /**
    * The type or table name it compares, exactly (catalog columns hold names as stored). For a
    * label or column lookup: the type or table it belongs to, when the lookup says.
@@ -143,6 +143,7 @@ const CATALOGS: Readonly<Record<string, { readonly schemas: readonly string[]; r
   pg_enum: { schemas: ['pg_catalog'], source: 'pg_enum' },
   pg_class: { schemas: ['pg_catalog'], source: 'pg_class' },
   pg_tables: { schemas: ['pg_catalog'], source: 'pg_tables' },
+  pg_indexes: { schemas: ['pg_catalog'], source: 'pg_indexes' },
   tables: { schemas: ['information_schema'], source: 'information_schema.tables' },
   columns: { schemas: ['information_schema'], source: 'information_schema.columns' },
 };
@@ -219,7 +220,7 @@ function selectLookup(subselect: Node | undefined, defaultSchema: string): Catal
       schemaAware: typeName !== undefined && namespace.aware,
     };
   }
-  const simple = (source: string, object: 'type' | 'table', nameColumns: string[], schemaColumns: string[], oidColumns: string[]): CatalogLookup | undefined => {
+  const simple = (source: string, object: 'type' | 'table' | 'index', nameColumns: string[], schemaColumns: string[], oidColumns: string[]): CatalogLookup | undefined => {
     const name = constantOf(...nameColumns);
     if (name === undefined) return undefined;
     const namespace = namespaceFilter(schemaColumns, oidColumns);
@@ -228,6 +229,7 @@ function selectLookup(subselect: Node | undefined, defaultSchema: string): Catal
   if (catalogs.has('pg_type')) return simple('pg_type', 'type', ['typname'], ['nspname'], ['typnamespace']);
   if (catalogs.has('pg_class')) return simple('pg_class', 'table', ['relname'], ['nspname'], ['relnamespace']);
   if (catalogs.has('pg_tables')) return simple('pg_tables', 'table', ['tablename'], ['schemaname'], []);
+  if (catalogs.has('pg_indexes')) return simple('pg_indexes', 'index', ['indexname'], ['schemaname'], []);
   if (catalogs.has('information_schema.tables')) return simple('information_schema.tables', 'table', ['table_name'], ['table_schema'], []);
   if (catalogs.has('information_schema.columns')) {
     const table = simple('information_schema.columns', 'table', ['table_name'], ['table_schema'], []);

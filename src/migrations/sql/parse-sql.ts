@@ -145,11 +145,14 @@ type Frame =
 
 /** Whether a lookup that a branch depends on tests the object an effect changes, in the sense the effect needs. */
 function lookupGuards(lookup: CatalogLookup, runsWhen: 'exists' | 'missing', subject: Subject): boolean {
-  if (lookup.object !== subject.object || runsWhen !== subject.runsWhen) return false;
+  // pg_class holds every relation: a relname lookup finds an index as well as a table.
+  const object = subject.object === 'index' && lookup.source === 'pg_class' ? 'index' : lookup.object;
+  if (object !== subject.object || runsWhen !== subject.runsWhen) return false;
   if (lookup.schema !== undefined && lookup.schema !== subject.name.schema) return false;
   switch (subject.object) {
     case 'type':
     case 'table':
+    case 'index':
       return lookup.name === subject.name.name;
     case 'label':
       // A label looked up in any enum still guards, without schema awareness (see lookups.ts).

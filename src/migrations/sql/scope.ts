@@ -17,8 +17,8 @@ export type EffectDraft = DistributiveOmit<Effect, 'location' | 'guard' | 'autoc
  * runs it when x exists, or when its label v is missing.
  */
 export interface Subject {
-  readonly object: 'type' | 'table' | 'label' | 'column';
-  /** The type or table (for a label: its type; for a column: its table). */
+  readonly object: 'type' | 'table' | 'label' | 'column' | 'index';
+  /** The type, table or index (for a label: its type; for a column: its table). */
   readonly name: QualifiedName;
   readonly label?: string;
   readonly column?: string;

@@ -85,8 +85,6 @@ export function translateStatement(statement: Node | undefined, scope: Statement
   } else if ('DeleteStmt' in statement) {
     useTable(statement.DeleteStmt.relation, 'DELETE FROM', NO_GUARD, scope);
   } else if ('IndexStmt' in statement) {
-    // CREATE INDEX IF NOT EXISTS skips an existing index; the table must still exist.
-    useTable(statement.IndexStmt.relation, 'CREATE INDEX', NO_GUARD, scope);
     createIndex(statement.IndexStmt, scope);
   } else if ('TruncateStmt' in statement) {
     for (const relation of statement.TruncateStmt.relations ?? []) if ('RangeVar' in relation) useTable(relation.RangeVar, 'TRUNCATE', NO_GUARD, scope);
@@ -141,16 +139,15 @@ function createIndex(statement: IndexStmt, scope: StatementScope): void {
   if (!table) return;
   const operation = `CREATE ${statement.unique ? 'UNIQUE ' : ''}INDEX`;
   const unqualifiedTable = statement.relation?.schemaname === undefined;
+  const name = statement.idxname !== undefined ? { schema: table.schema, name: statement.idxname } : undefined;
+  // CREATE INDEX IF NOT EXISTS skips an existing index; the table must still exist. A PL/pgSQL lookup
+  // of the index (`IF NOT EXISTS (SELECT … FROM pg_indexes …)`) guards the whole statement.
+  const indexSubjects: Subject[] = name ? [{ object: 'index', name, runsWhen: 'missing' }] : [];
+  scope.emit({ kind: 'use-table', table, operation: 'CREATE INDEX', ...(unqualifiedTable ? { unqualified: true } : {}) }, NO_GUARD, [tableSubject(table, 'exists'), ...indexSubjects]);
   scope.emit(
-    {
-      kind: 'create-index',
-      ...(statement.idxname !== undefined ? { name: { schema: table.schema, name: statement.idxname } } : {}),
-      table,
-      operation,
-      ...(unqualifiedTable ? { unqualifiedTable } : {}),
-    },
+    { kind: 'create-index', ...(name ? { name } : {}), table, operation, ...(unqualifiedTable ? { unqualifiedTable } : {}) },
     clauseGuard(statement.if_not_exists),
-    [],
+    indexSubjects,
   );
 }
 

@@ -289,3 +289,17 @@ describe('other PL/pgSQL statements', () => {
     expect(ofKind(effects, 'create-enum')).toEqual([]);
   });
 });
+
+describe('IF NOT EXISTS lookups of an index', () => {
+  it('guard CREATE INDEX (and its table check) with pg_indexes or pg_class, by the index name; another name leaves it unguarded', () => {
+    for (const lookup of ["SELECT 1 FROM pg_indexes WHERE indexname = 'ix_t_c'", "SELECT 1 FROM pg_class WHERE relname = 'ix_t_c'"]) {
+      const effects = effectsOf(ifNot(lookup, 'CREATE INDEX ix_t_c ON t (c);'));
+      expect(effects.map((effect) => [effect.kind, effect.guard.kind])).toEqual([
+        ['use-table', 'existence-check'],
+        ['create-index', 'existence-check'],
+      ]);
+    }
+    const other = effectsOf(ifNot("SELECT 1 FROM pg_indexes WHERE indexname = 'ix_other'", 'CREATE INDEX ix_t_c ON t (c);'));
+    expect(onlyOfKind(other, 'create-index').guard).toEqual({ kind: 'none' });
+  });
+});

@@ -4,7 +4,7 @@ import runtime_ucs2length from "ajv/dist/runtime/ucs2length.js";
 "use strict";
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"schema-gate/manifest.schema.json","title":"schema-gate manifest","description":"The enums (with their labels in order) and tables a team expects in its PostgreSQL database. An unqualified name is in schema public; `schema.name` names another schema; a part holding a dot or a quote is double-quoted, with \"\" for a quote. Names are exact: PlatformType and platformtype are different types.","type":"object","required":["version"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Optional: a path or URL of this schema, for editors."},"version":{"const":1,"description":"The manifest format version."},"enums":{"type":"object","description":"Expected enum types: name -> labels in their PostgreSQL sort order (an empty list for an enum without labels, as CREATE TYPE x AS ENUM () makes).","additionalProperties":{"type":"array","uniqueItems":true,"items":{"type":"string","minLength":1}}},"tables":{"type":"array","description":"Expected tables (ordinary or partitioned).","uniqueItems":true,"items":{"type":"string","minLength":1}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"schema-gate/manifest.schema.json","title":"schema-gate manifest","description":"The enums (with their labels in order) and tables a team expects in its PostgreSQL database. An unqualified name is in schema public; `schema.name` names another schema; a part holding a dot or a quote is double-quoted, with \"\" for a quote. Names are exact: PlatformType and platformtype are different types.","type":"object","required":["version"],"additionalProperties":false,"properties":{"$schema":{"type":"string","description":"Optional: a path or URL of this schema, for editors."},"version":{"const":1,"description":"The manifest format version."},"enums":{"type":"object","description":"Expected enum types: name -> labels in their PostgreSQL sort order (an empty list for an enum without labels, as CREATE TYPE x AS ENUM () makes; an empty string is a label PostgreSQL accepts).","additionalProperties":{"type":"array","uniqueItems":true,"items":{"type":"string"}}},"tables":{"type":"array","description":"Expected tables (ordinary or partitioned).","uniqueItems":true,"items":{"type":"string","minLength":1}}}};
 const func2 = runtime_ucs2length.default;
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -66,26 +66,13 @@ let data3 = data2[key1];
 if(Array.isArray(data3)){
 const len0 = data3.length;
 for(let i0=0; i0<len0; i0++){
-let data4 = data3[i0];
-if(typeof data4 === "string"){
-if(func2(data4) < 1){
-const err4 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/enums/additionalProperties/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(typeof data3[i0] !== "string"){
+const err4 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/enums/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
 else {
 vErrors.push(err4);
-}
-errors++;
-}
-}
-else {
-const err5 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i0,schemaPath:"#/properties/enums/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err5];
-}
-else {
-vErrors.push(err5);
 }
 errors++;
 }
@@ -101,12 +88,12 @@ continue;
 }
 if(typeof indices0[item0] == "number"){
 j0 = indices0[item0];
-const err6 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/enums/additionalProperties/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
+const err5 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/enums/additionalProperties/uniqueItems",keyword:"uniqueItems",params:{i: i1, j: j0},message:"must NOT have duplicate items (items ## "+j0+" and "+i1+" are identical)"};
 if(vErrors === null){
-vErrors = [err6];
+vErrors = [err5];
 }
 else {
-vErrors.push(err6);
+vErrors.push(err5);
 }
 errors++;
 break;
@@ -116,24 +103,24 @@ indices0[item0] = i1;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/enums/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err6 = {instancePath:instancePath+"/enums/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/enums/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err7];
+vErrors = [err6];
 }
 else {
-vErrors.push(err7);
+vErrors.push(err6);
 }
 errors++;
 }
 }
 }
 else {
-const err8 = {instancePath:instancePath+"/enums",schemaPath:"#/properties/enums/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err7 = {instancePath:instancePath+"/enums",schemaPath:"#/properties/enums/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err8];
+vErrors = [err7];
 }
 else {
-vErrors.push(err8);
+vErrors.push(err7);
 }
 errors++;
 }
@@ -146,23 +133,23 @@ for(let i2=0; i2<len1; i2++){
 let data6 = data5[i2];
 if(typeof data6 === "string"){
 if(func2(data6) < 1){
-const err9 = {instancePath:instancePath+"/tables/" + i2,schemaPath:"#/properties/tables/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err8 = {instancePath:instancePath+"/tables/" + i2,schemaPath:"#/properties/tables/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
-vErrors = [err9];
+vErrors = [err8];
 }
 else {
-vErrors.push(err9);
+vErrors.push(err8);
 }
 errors++;
 }
 }
 else {
-const err10 = {instancePath:instancePath+"/tables/" + i2,schemaPath:"#/properties/tables/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err9 = {instancePath:instancePath+"/tables/" + i2,schemaPath:"#/properties/tables/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
-vErrors = [err10];
+vErrors = [err9];
 }
 else {
-vErrors.push(err10);
+vErrors.push(err9);
 }
 errors++;
 }
@@ -178,12 +165,12 @@ continue;
 }
 if(typeof indices1[item1] == "number"){
 j1 = indices1[item1];
-const err11 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
+const err10 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/uniqueItems",keyword:"uniqueItems",params:{i: i3, j: j1},message:"must NOT have duplicate items (items ## "+j1+" and "+i3+" are identical)"};
 if(vErrors === null){
-vErrors = [err11];
+vErrors = [err10];
 }
 else {
-vErrors.push(err11);
+vErrors.push(err10);
 }
 errors++;
 break;
@@ -193,24 +180,24 @@ indices1[item1] = i3;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err11 = {instancePath:instancePath+"/tables",schemaPath:"#/properties/tables/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err12];
+vErrors = [err11];
 }
 else {
-vErrors.push(err12);
+vErrors.push(err11);
 }
 errors++;
 }
 }
 }
 else {
-const err13 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err13];
+vErrors = [err12];
 }
 else {
-vErrors.push(err13);
+vErrors.push(err12);
 }
 errors++;
 }

@@ -181,14 +181,21 @@ describe('help and version', () => {
 
 describe('schema-gate snapshot', () => {
   it('writes a manifest that check then passes on the same database (--strict)', async () => {
-    await db.sql(`${INCIDENT_SQL} CREATE TYPE "PlatformType" AS ENUM ('x'); CREATE TYPE unlabelled AS ENUM (); CREATE SCHEMA "odd.schema"; CREATE TABLE "odd.schema"."Items" (id int);
+    await db.sql(`${INCIDENT_SQL} CREATE TYPE "PlatformType" AS ENUM ('x'); CREATE TYPE unlabelled AS ENUM (); CREATE TYPE membershipsize AS ENUM ('', '1-25'); CREATE SCHEMA "odd.schema"; CREATE TABLE "odd.schema"."Items" (id int);
       CREATE TABLE events (at date) PARTITION BY RANGE (at); CREATE TABLE events_2026 PARTITION OF events FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')`);
     const out = join(workDir, 'snapshot.json');
     const snapshot = await runCli(['snapshot', '--database-url', db.url, '--out', out]);
     expect(snapshot.code).toBe(0);
     const written = JSON.parse(await readFile(out, 'utf8')) as { enums: Record<string, string[]>; tables: string[] };
     // An enum without labels is written as such: the manifest can describe every enum the database has.
-    expect(written.enums).toEqual({ PlatformType: ['x'], platformtype: ['meta_ads', 'tiktok_ads', 'google_ads'], unlabelled: [], 'analytics.granularity': ['day', 'week'] });
+    // An empty string is a label PostgreSQL accepts: written, and read back.
+    expect(written.enums).toEqual({
+      PlatformType: ['x'],
+      membershipsize: ['', '1-25'],
+      platformtype: ['meta_ads', 'tiktok_ads', 'google_ads'],
+      unlabelled: [],
+      'analytics.granularity': ['day', 'week'],
+    });
     expect(snapshot.stderr).not.toContain('warning');
     expect(written.tables).toEqual(['analytics_data_points', 'events', 'analytics.rollups', '"odd.schema".Items']);
     const result = await runCli(['check', '--manifest', out, '--database-url', db.url, '--strict']);

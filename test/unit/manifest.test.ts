@@ -30,6 +30,12 @@ describe('parseManifest', () => {
     expect([...manifest.expected.tables.values()].map((t) => `${t.schema}.${t.name}`)).toEqual(['public.analytics_data_points', 'analytics.rollups']);
   });
 
+  it('accepts an empty string as a label, as PostgreSQL does, and refuses it twice', () => {
+    const manifest = parseManifest('{"version":1,"enums":{"membershipsize":["", "1-25", "26-100"]}}', 'm.json');
+    expect([...manifest.expected.enums.values()][0]?.labels).toEqual(['', '1-25', '26-100']);
+    expect(problems('{"version":1,"enums":{"membershipsize":["", ""]}}')).toEqual([expect.stringContaining('/enums/membershipsize: duplicate label ""')]);
+  });
+
   it('accepts a manifest without enums or tables', () => {
     expect(parseManifest('{"version": 1}', 'm.json').expected.enums.size).toBe(0);
   });

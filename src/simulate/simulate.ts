@@ -255,11 +255,23 @@ function guardCoversExisting(guard: Guard, sqlstate: '42710' | '42P07'): boolean
 }
 
 /**
- * Whether a statement may make indexes under names schema-gate cannot know: a table's or a column's
- * constraints (named by PostgreSQL or by a convention), or a statement it could not read.
+ * Where a statement may make indexes under names schema-gate cannot know: on one table (its own or
+ * a column's constraints, named by PostgreSQL or by a convention; an unnamed index), or anywhere (a
+ * statement it could not read).
  */
-function namesIndexesUnseen(effect: Effect): boolean {
-  return effect.kind === 'create-table' || effect.kind === 'add-column' || (effect.kind === 'unknown' && effect.mayCreateTables === true);
+function indexNamesUnseenBy(effect: Effect): QualifiedName | 'anywhere' | undefined {
+  switch (effect.kind) {
+    case 'create-table':
+      return effect.name;
+    case 'add-column':
+      return effect.table;
+    case 'create-index':
+      return effect.name ? undefined : effect.table;
+    case 'unknown':
+      return effect.mayCreateTables ? 'anywhere' : undefined;
+    default:
+      return undefined;
+  }
 }
 
 /** Whether a guard makes an ALTER/DROP of a missing object a no-op. */
@@ -327,11 +339,15 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
   /** Indexes that may or may not still exist (a column of their table was dropped), by key, with their bare names. */
   const uncertainIndexes = new Map<string, string>();
   /**
-   * Whether an index whose name the model cannot know may exist by now: made in this run by a
-   * statement that names it by convention or not at all (a table's constraints, an unnamed CREATE
-   * INDEX), or by one schema-gate could not read — or because the start knew no indexes.
+   * Whether an index whose name the model cannot know may exist anywhere by now: made by a statement
+   * schema-gate could not read — or because the start knew no indexes.
    */
   let indexNamesUnseen = !schema.indexesKnown;
+  /**
+   * The tables (by key) that may have indexes of names the model cannot know, made in this run: a
+   * table's or a column's constraints (named by PostgreSQL or by a convention), an unnamed index.
+   */
+  const tablesWithUnseenIndexNames = new Set<string>();
   let step = 0;
   let transaction = new Transaction();
   let committed = schema.clone();
@@ -422,6 +438,8 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       if (effect.constraint || guardCoversMissing(effect.guard) || indexNamesUnseen || uncertainIndexes.has(key)) return false;
       if (effect.unqualified && [...uncertainIndexes.values()].includes(effect.name.name)) return false;
       if (schema.tables.has(key) || schema.otherRelations.has(key)) return false;
+      // Without its table named, the index could be one of any table's unseen ones.
+      if (effect.table ? tablesWithUnseenIndexNames.has(nameKey(effect.table)) : tablesWithUnseenIndexNames.size > 0) return false;
       return !effect.table || schema.tables.has(nameKey(effect.table));
     };
     /**
@@ -452,7 +470,9 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       step += 1;
       if (effect.autocommit) commit(); // autocommit_block() commits what came before it
       applyEffect(effect);
-      if (namesIndexesUnseen(effect)) indexNamesUnseen = true;
+      const unseen = indexNamesUnseenBy(effect);
+      if (unseen === 'anywhere') indexNamesUnseen = true;
+      else if (unseen) tablesWithUnseenIndexNames.add(nameKey(unseen));
       if (effect.autocommit) commit();
       if (opaque && opaque.kind === 'opaque') {
         // What happens under a condition nobody can evaluate statically is reported, not decisive.
@@ -674,6 +694,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
             removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
           }
           if (effect.cascade) forgetIndexesOfDependents();
+          tablesWithUnseenIndexNames.delete(key); // they went with it
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(key, step);
           renamedInRun.delete(key);
@@ -691,6 +712,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           schema.tables.delete(nameKey(effect.name));
           schema.tables.set(nameKey(target), { ...entry, ...target });
           for (const index of schema.indexesOf(effect.name)) index.table = target;
+          if (tablesWithUnseenIndexNames.delete(nameKey(effect.name))) tablesWithUnseenIndexNames.add(nameKey(target));
           removedInRun.set(nameKey(effect.name), { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(nameKey(effect.name), step);
           renamedInRun.add(nameKey(effect.name));
@@ -748,8 +770,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (effect.kind === 'create-index' && effect.unqualifiedTable && schema.temporaryTables.has(effect.table.name)) return;
           const target = effect.kind === 'create-index' ? effect.name : { schema: effect.name.schema, name: effect.newName };
           if (!target) {
-            indexNamesUnseen = true; // an index under a name schema-gate does not know
-            return;
+            return; // an index under a name schema-gate does not know: see indexNamesUnseenBy
           }
           const key = nameKey(target);
           const index = schema.indexes.get(key);

@@ -119,7 +119,7 @@ describe('dropping an index by name', () => {
     expect(simulate(elsewhere, [migration('a1', [drop('ix_users_email', { unqualified: true })])]).fails).toBe(false);
   });
 
-  it('says nothing once the run may have made indexes of names it cannot know, or when the start knows none', () => {
+  it('says nothing once the run may have made indexes of names it cannot know on that table, or anywhere, or when the start knows none', () => {
     const unnamed: Effect = { kind: 'create-index', table: name('users'), operation: 'op.create_unique_constraint', guard: NONE, location: at(3) };
     const unknown: Effect = { kind: 'unknown', reason: 'SQL built at run time', mayCreateTables: true, guard: NONE, location: at(3) };
     const dropColumn: Effect = { kind: 'drop-column', table: name('users'), column: 'email', guard: NONE, location: at(3) };
@@ -130,6 +130,21 @@ describe('dropping an index by name', () => {
     expect(simulate(start, [migration('a1', [dropColumn, drop('ix_users_email')])]).events).toEqual([]);
     expect(simulate(live(['users']), [migration('a1', [drop('ix_users_name')])]).events).toEqual([]);
     expect(simulate(EMPTY_SCHEMA_STATE, [migration('a1', [drop('ix_users_name')])]).events).toEqual([]);
+  });
+
+  it('keeps what may make indexes of unknown names to its table when the drop names its table', () => {
+    const start2 = live(['users', 'accounts'], { ix_users_email: 'users' });
+    const addColumn = (table: string): Effect => ({ kind: 'add-column', table: name(table), column: 'c', guard: NONE, location: at(3) });
+    // A column added to another table cannot have made an index of users.
+    expect(simulate(start2, [migration('a1', [addColumn('accounts'), drop('ix_users_name', { table: 'users' })])]).fails).toBe(true);
+    expect(simulate(start2, [migration('a1', [addColumn('users'), drop('ix_users_name', { table: 'users' })])]).events).toEqual([]);
+    // Without its table, the index could be any table's.
+    expect(simulate(start2, [migration('a1', [addColumn('accounts'), drop('ix_users_name')])]).events).toEqual([]);
+    // A renamed table takes its unknown names along; a dropped one, away.
+    const rename: Effect = { kind: 'rename-table', name: name('accounts'), newName: 'members', guard: NONE, location: at(4) };
+    expect(simulate(start2, [migration('a1', [addColumn('accounts'), rename, drop('ix_members_c', { table: 'members' })])]).events).toEqual([]);
+    const dropTable: Effect = { kind: 'drop-table', name: name('accounts'), cascade: false, guard: NONE, location: at(4) };
+    expect(simulate(start2, [migration('a1', [addColumn('accounts'), dropTable, drop('ix_users_name')])]).fails).toBe(true);
   });
 
   it('leaves a missing table to its own check, and a dropped constraint to nothing', () => {

@@ -769,9 +769,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           // An index of a temporary table is the session's, in its own schema.
           if (effect.kind === 'create-index' && effect.unqualifiedTable && schema.temporaryTables.has(effect.table.name)) return;
           const target = effect.kind === 'create-index' ? effect.name : { schema: effect.name.schema, name: effect.newName };
-          if (!target) {
-            return; // an index under a name schema-gate does not know: see indexNamesUnseenBy
-          }
+          if (!target) return; // an index under a name schema-gate does not know: see indexNamesUnseenBy
           const key = nameKey(target);
           const index = schema.indexes.get(key);
           const table = index ? undefined : schema.tables.get(key);

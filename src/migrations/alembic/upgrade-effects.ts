@@ -2690,6 +2690,11 @@ class UpgradeInterpreter {
         this.dropIndex(positional(0, 'index_name'), schema?.kind === 'str' ? schema.value : undefined, schema?.kind !== 'str', guard, 'op.drop_index', line, frame, table ? { table } : {});
         return NONE;
       }
+      case 'sync_enum_values':
+        // alembic_postgresql_enum: gives an existing enum type new labels (recreating it under its own name and
+        // converting the columns it is told of). It creates no table or type that was not there, and drops no index.
+        this.unknown(line, 'op.sync_enum_values() (alembic_postgresql_enum) sets the labels of an enum type; schema-gate does not model which', frame);
+        return NONE;
       default:
         this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame, { mayCreateTables: true });
         return opaque(`the result of op.${name}()`);

@@ -286,6 +286,16 @@ def upgrade():
     expect(effects.filter((effect) => effect.kind === 'unknown').map((effect) => effect.kind === 'unknown' && effect.mayCreateTables === true)).toEqual([true, true, false, false]);
   });
 
+  it('op.sync_enum_values() (alembic_postgresql_enum) stays unknown, but creates no table or type and drops no index', () => {
+    const { effects } = analyze(revision(`from alembic_postgresql_enum import TableReference
+
+def upgrade():
+    op.sync_enum_values('public', 'status', ['a', 'b'], [TableReference(table_schema='public', table_name='t', column_name='s')])`));
+    const synced = effects.filter((effect) => effect.kind === 'unknown' && effect.reason.includes('alembic_postgresql_enum'));
+    expect(synced).toHaveLength(1);
+    expect(synced[0]).not.toHaveProperty('mayCreateTables');
+  });
+
   it('CreateSchema / DropSchema objects stay unknown, but make or drop no table or type of their own', () => {
     const { effects } = analyze(revision(`from sqlalchemy.schema import CreateSchema
 

@@ -26,7 +26,7 @@ export default defineRule({
           hint: event.existingRelation
             ? 'indexes share one namespace with the tables and views of their schema: give the index another name'
             : event.existing.kind === 'database'
-              ? 'an index made by hand (or by a revision stamped over) has that name: drop it before the upgrade if it is the same index, or name the new one differently; CREATE INDEX IF NOT EXISTS (op.create_index(..., if_not_exists=True) on Alembic 1.12 and later) skips it, whatever its columns'
+              ? 'an index made by hand (or by a revision stamped over) has that name: drop it before the upgrade if it is the same index, or name the new one differently; CREATE INDEX IF NOT EXISTS (op.create_index(..., if_not_exists=True) on Alembic 1.11.2 and later) skips it, whatever its columns'
               : 'create the index in one migration only (two branches that both add it meet here after the merge)',
         };
       }),

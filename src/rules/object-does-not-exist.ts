@@ -16,7 +16,7 @@ function hintFor(event: MissingObject): string {
   if (event.objectType === 'index') {
     return event.removedInRun
       ? 'the index is gone by then (dropped, or with its table): drop it once'
-      : 'autogenerate drops indexes that exist in the database it compared with, which may not be this one: remove the drop, check the name and schema, or make it op.drop_index(..., if_exists=True) (Alembic 1.12 and later) / DROP INDEX IF EXISTS';
+      : 'autogenerate drops indexes that exist in the database it compared with, which may not be this one: remove the drop, check the name and schema, or make it op.drop_index(..., if_exists=True) (Alembic 1.11.2 and later) / DROP INDEX IF EXISTS';
   }
   if (event.objectType === 'enum') {
     return event.effect.kind === 'add-column'

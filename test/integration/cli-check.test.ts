@@ -218,7 +218,7 @@ describe('schema-gate snapshot', () => {
 
 describe('exit codes for bad input and unreachable databases', () => {
   it('exits 2 with one line per manifest problem, no stack trace', async () => {
-    const file = await manifestFile({ version: 1, enums: { a: [''], b: ['x', 'x'] }, tables: [3] });
+    const file = await manifestFile({ version: 1, enums: { a: ['x', 7], b: ['x', 'x'] }, tables: [3] });
     const result = await runCli(['check', '--manifest', file, '--database-url', db.url]);
     expect(result.code).toBe(2);
     const lines = result.stderr.trim().split('\n');

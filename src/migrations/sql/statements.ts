@@ -378,7 +378,8 @@ function alterTable(statement: AlterTableStmt, scope: StatementScope): void {
       // The constraint's index takes its name (USING INDEX renames that index to it); unnamed, PostgreSQL picks one.
       if (constraint.indexname !== undefined) scope.emit({ kind: 'drop-index', name: { schema: table.schema, name: constraint.indexname }, operation: 'ALTER TABLE … ADD CONSTRAINT … USING INDEX', constraint: true }, NO_GUARD, []);
       const operation = `ALTER TABLE … ADD ${constraint.contype === 'CONSTR_UNIQUE' ? 'UNIQUE' : constraint.contype === 'CONSTR_PRIMARY' ? 'PRIMARY KEY' : 'EXCLUDE'}`;
-      scope.emit({ kind: 'create-index', ...(constraint.conname !== undefined ? { name: { schema: table.schema, name: constraint.conname } } : {}), table, operation }, NO_GUARD, []);
+      // ALTER TABLE IF EXISTS of a missing table adds nothing: its guard covers the index as well.
+      scope.emit({ kind: 'create-index', ...(constraint.conname !== undefined ? { name: { schema: table.schema, name: constraint.conname } } : {}), table, operation }, guard, []);
     }
     if (constraint?.contype === 'CONSTR_FOREIGN' && constraint.pktable) {
       // The referenced table must exist too.

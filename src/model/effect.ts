@@ -121,6 +121,12 @@ export type Effect =
       readonly ifNotExists: boolean;
     })
   | (EffectBase & { readonly kind: 'rename-enum-value'; readonly name: QualifiedName; readonly label: string; readonly newLabel: string })
+  /**
+   * An existing enum type given a new list of labels by recreating it under its own name: the old one
+   * renamed away, the new one created, the columns converted, the old one dropped
+   * (`op.sync_enum_values()` of alembic_postgresql_enum). The type must exist.
+   */
+  | (EffectBase & { readonly kind: 'replace-enum-labels'; readonly name: QualifiedName; readonly labels: readonly string[]; readonly operation: string })
   | (EffectBase & {
       readonly kind: 'create-table';
       readonly name: QualifiedName;

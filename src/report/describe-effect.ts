@@ -28,6 +28,8 @@ export function describeEffect(effect: Effect): string {
       }
       case 'rename-enum-value':
         return `ALTER TYPE ${formatQualifiedName(effect.name)} RENAME VALUE '${effect.label}' TO '${effect.newLabel}'`;
+      case 'replace-enum-labels':
+        return `${effect.operation}: type ${formatQualifiedName(effect.name)} recreated with (${effect.labels.map((label) => `'${label}'`).join(', ')})`;
       case 'create-table': {
         const columns = effect.enumColumns.map((column) => `${column.name} ${formatQualifiedName(column.enumType)}${column.isArray ? '[]' : ''}`);
         return `CREATE TABLE ${formatQualifiedName(effect.name)}${columns.length > 0 ? ` (${columns.join(', ')})` : ''}`;

@@ -556,6 +556,14 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           removedInRun.delete(key);
           return;
         }
+        case 'replace-enum-labels': {
+          const entry = requireEnum(effect, effect.name);
+          if (!entry) return;
+          entry.labels = [...effect.labels];
+          // A type created in this transaction: its labels are safe to use in it.
+          transaction.createdEnums.add(nameKey(effect.name));
+          return;
+        }
         case 'drop-enum': {
           const entry = requireEnum(effect, effect.name);
           if (!entry) return;

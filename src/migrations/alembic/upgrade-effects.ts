@@ -2690,11 +2690,22 @@ class UpgradeInterpreter {
         this.dropIndex(positional(0, 'index_name'), schema?.kind === 'str' ? schema.value : undefined, schema?.kind !== 'str', guard, 'op.drop_index', line, frame, table ? { table } : {});
         return NONE;
       }
-      case 'sync_enum_values':
-        // alembic_postgresql_enum: gives an existing enum type new labels (recreating it under its own name and
-        // converting the columns it is told of). It creates no table or type that was not there, and drops no index.
-        this.unknown(line, 'op.sync_enum_values() (alembic_postgresql_enum) sets the labels of an enum type; schema-gate does not model which', frame);
+      case 'sync_enum_values': {
+        // alembic_postgresql_enum: gives an existing enum type new labels, recreating it under its own name and
+        // converting the columns it is told of. It creates no table or type that was not there, and drops no index.
+        const schema = positional(0, 'enum_schema');
+        const enumName = positional(1, 'enum_name');
+        const values = positional(2, 'new_values');
+        const items = values ? this.iterate(values) : { reason: 'no new_values' };
+        const labels = Array.isArray(items) && items.every((item) => item.kind === 'str') ? items.map((item) => (item as StrValue).value) : undefined;
+        if (schema?.kind === 'str' && enumName?.kind === 'str' && labels) {
+          const name = { schema: storedIdentifier(schema.value), name: storedIdentifier(enumName.value) };
+          this.emit({ kind: 'replace-enum-labels', name, labels, operation: 'op.sync_enum_values()', guard: NO_GUARD, location: this.location(line) }, frame);
+        } else {
+          this.unknown(line, 'op.sync_enum_values() (alembic_postgresql_enum) sets the labels of an enum type, with arguments schema-gate cannot evaluate', frame);
+        }
         return NONE;
+      }
       default:
         this.unknown(line, `op.${name}() is not modelled by schema-gate`, frame, { mayCreateTables: true });
         return opaque(`the result of op.${name}()`);
@@ -3361,6 +3372,7 @@ function subjectOf(effect: Effect): { objectType: 'table' | 'type'; name: Qualif
     case 'set-enum-schema':
     case 'add-enum-value':
     case 'rename-enum-value':
+    case 'replace-enum-labels':
       return { objectType: 'type', name: effect.name, creates: false };
     case 'use-enum-label':
       return effect.name ? { objectType: 'type', name: effect.name, creates: false } : undefined;

@@ -286,14 +286,21 @@ def upgrade():
     expect(effects.filter((effect) => effect.kind === 'unknown').map((effect) => effect.kind === 'unknown' && effect.mayCreateTables === true)).toEqual([true, true, false, false]);
   });
 
-  it('op.sync_enum_values() (alembic_postgresql_enum) stays unknown, but creates no table or type and drops no index', () => {
+  it('op.sync_enum_values() (alembic_postgresql_enum) gives the type its new labels; with arguments it cannot evaluate, it stays unknown but creates no table or type', () => {
     const { effects } = analyze(revision(`from alembic_postgresql_enum import TableReference
+from app.enums import STATES
 
 def upgrade():
-    op.sync_enum_values('public', 'status', ['a', 'b'], [TableReference(table_schema='public', table_name='t', column_name='s')])`));
-    const synced = effects.filter((effect) => effect.kind === 'unknown' && effect.reason.includes('alembic_postgresql_enum'));
-    expect(synced).toHaveLength(1);
-    expect(synced[0]).not.toHaveProperty('mayCreateTables');
+    op.sync_enum_values('public', 'status', ['a', 'b'], [TableReference(table_schema='public', table_name='t', column_name='s')])
+    op.sync_enum_values(enum_schema='billing', enum_name='plan', new_values=['free', 'pro'], affected_columns=[], enum_values_to_rename=[])
+    op.sync_enum_values('public', 'state', STATES, [])`));
+    expect(effects.filter((effect) => effect.kind === 'replace-enum-labels')).toEqual([
+      expect.objectContaining({ name: { schema: 'public', name: 'status' }, labels: ['a', 'b'], location: { file: 'versions/rev.py', line: 12 } }),
+      expect.objectContaining({ name: { schema: 'billing', name: 'plan' }, labels: ['free', 'pro'] }),
+    ]);
+    const unknown = effects.filter((effect) => effect.kind === 'unknown' && effect.reason.includes('alembic_postgresql_enum'));
+    expect(unknown).toHaveLength(1);
+    expect(unknown[0]).not.toHaveProperty('mayCreateTables');
   });
 
   it('CreateSchema / DropSchema objects stay unknown, but make or drop no table or type of their own', () => {

@@ -442,6 +442,14 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
       if (effect.table ? tablesWithUnseenIndexNames.has(nameKey(effect.table)) : tablesWithUnseenIndexNames.size > 0) return false;
       return !effect.table || schema.tables.has(nameKey(effect.table));
     };
+    /** A dropped table or view takes its indexes along, and with CASCADE those of the views that depended on it. */
+    const dropIndexesOf = (relation: QualifiedName, effect: Effect & { readonly cascade: boolean }): void => {
+      for (const index of schema.indexesOf(relation)) {
+        schema.indexes.delete(nameKey(index));
+        removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
+      }
+      if (effect.cascade) forgetIndexesOfDependents();
+    };
     /**
      * After DROP … CASCADE: views and materialized views that depended on what went are gone too,
      * and their indexes with them; which those were is not modelled, so none of them stays certain.
@@ -697,11 +705,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
           if (!requireTable(effect, effect.name)) return;
           const key = nameKey(effect.name);
           schema.tables.delete(key);
-          for (const index of schema.indexesOf(effect.name)) {
-            schema.indexes.delete(nameKey(index));
-            removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
-          }
-          if (effect.cascade) forgetIndexesOfDependents();
+          dropIndexesOf(effect.name, effect);
           tablesWithUnseenIndexNames.delete(key); // they went with it
           removedInRun.set(key, { revision: migration.revision, line: effect.location.line });
           removedAtStep.set(key, step);
@@ -818,11 +822,7 @@ export function simulate(start: SchemaState, pending: readonly PendingMigration[
         }
         case 'drop-relation': {
           schema.otherRelations.delete(nameKey(effect.name));
-          for (const index of schema.indexesOf(effect.name)) {
-            schema.indexes.delete(nameKey(index));
-            removedIndexes.set(nameKey(index), { revision: migration.revision, line: effect.location.line });
-          }
-          if (effect.cascade) forgetIndexesOfDependents();
+          dropIndexesOf(effect.name, effect);
           return;
         }
         case 'drop-index': {

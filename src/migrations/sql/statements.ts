@@ -122,11 +122,12 @@ function unknown(scope: StatementScope, reason: string, mayCreateTables = false)
 /**
  * A statement that needs the table to exist (42P01 otherwise) and changes nothing the model holds.
  * PostgreSQL looks an unqualified name up through the search_path, which a temporary table leads.
+ * `otherSubjects`: further objects a PL/pgSQL lookup around it may test (CREATE INDEX: its index).
  */
-function useTable(relation: RangeVar | undefined, operation: string, guard: Guard, scope: StatementScope): void {
+function useTable(relation: RangeVar | undefined, operation: string, guard: Guard, scope: StatementScope, otherSubjects: readonly Subject[] = []): void {
   const table = relationName(relation, scope.defaultSchema);
   if (!table) return;
-  scope.emit({ kind: 'use-table', table, operation, ...(relation?.schemaname === undefined ? { unqualified: true } : {}) }, guard, [tableSubject(table, 'exists')]);
+  scope.emit({ kind: 'use-table', table, operation, ...(relation?.schemaname === undefined ? { unqualified: true } : {}) }, guard, [tableSubject(table, 'exists'), ...otherSubjects]);
 }
 
 /**
@@ -143,7 +144,7 @@ function createIndex(statement: IndexStmt, scope: StatementScope): void {
   // CREATE INDEX IF NOT EXISTS skips an existing index; the table must still exist. A PL/pgSQL lookup
   // of the index (`IF NOT EXISTS (SELECT … FROM pg_indexes …)`) guards the whole statement.
   const indexSubjects: Subject[] = name ? [{ object: 'index', name, runsWhen: 'missing' }] : [];
-  scope.emit({ kind: 'use-table', table, operation: 'CREATE INDEX', ...(unqualifiedTable ? { unqualified: true } : {}) }, NO_GUARD, [tableSubject(table, 'exists'), ...indexSubjects]);
+  useTable(statement.relation, 'CREATE INDEX', NO_GUARD, scope, indexSubjects);
   scope.emit(
     { kind: 'create-index', ...(name ? { name } : {}), table, operation, ...(unqualifiedTable ? { unqualifiedTable } : {}) },
     clauseGuard(statement.if_not_exists),
